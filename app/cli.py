@@ -1,0 +1,171 @@
+"""The `qmarket` command line: serve, migrate, seed, import, manage users and jobs."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from app.config import get_settings
+from app.db import create_db_engine, unit_of_work
+from app.errors import DomainError, Invalid
+from app.validation import field_errors
+
+app = typer.Typer(help="QMarket: marketplace, jobs board and partner search.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Job postings.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(jobs_app, name="jobs")
+console = Console(stderr=True)
+
+
+def _fail(message: str, errors: list[str] | None = None) -> None:
+    console.print(f"[bold red]{message}[/]")
+    for line in errors or []:
+        console.print(f"  - {line}", markup=False, highlight=False)
+    raise typer.Exit(code=1)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default QM_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default QM_PORT)")] = None,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
+) -> None:
+    """Serve the web application."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        reload=reload,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Apply the database migrations (creates the database if it does not exist)."""
+    from app.migrations import upgrade
+
+    upgrade(get_settings().database_url, revision)
+    console.print(f"database at revision {revision}")
+
+
+@app.command()
+def seed(
+    demo: Annotated[bool, typer.Option("--demo", help="Also load the demo organisations, listings and jobs")] = False,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Load demo data only into a database without organisations")] = False,
+) -> None:
+    """Load the category taxonomy (and with --demo, the demo data). Loading twice changes nothing."""
+    from app.imports.demo import has_organizations, seed_demo, seed_taxonomy
+
+    settings = get_settings()
+    engine = create_db_engine(settings)
+    try:
+        with unit_of_work(engine) as session:
+            if not demo or (if_empty and has_organizations(session)):
+                changed = seed_taxonomy(session)
+                note = " (demo data skipped: the database has organisations)" if demo else ""
+                console.print(f"taxonomy: {changed} categories changed{note}")
+                return
+            with _progress() as bar:
+                tasks: dict[str, int] = {}
+
+                def progress(section: str, done: int) -> None:
+                    if section not in tasks:
+                        tasks[section] = bar.add_task(section, total=None)
+                    bar.update(tasks[section], completed=done)
+
+                report = seed_demo(session, job_live_days=settings.job_live_days, progress=progress)
+        console.print(f"taxonomy: {report.taxonomy_changed} categories changed")
+        console.print(report.bundle.summary())
+        console.print(f"working groups changed: {report.groups}; webinars changed: {report.webinars}")
+    except Invalid as exc:
+        _fail("the seed data is invalid; nothing was written", [f"{e.field}: {e.message}" for e in exc.errors])
+    finally:
+        engine.dispose()
+
+
+@app.command("import")
+def import_(file: Annotated[Path, typer.Argument(help="A JSON import bundle", exists=True, dir_okay=False)]) -> None:
+    """Import a bundle of organisations, listings and jobs: all of it, or nothing."""
+    from app.imports.service import BundleRejected, import_bundle
+
+    try:
+        raw = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        _fail(f"{file}: not a JSON file ({exc}); nothing was written")
+    settings = get_settings()
+    engine = create_db_engine(settings)
+    try:
+        with _progress() as bar, unit_of_work(engine) as session:
+            tasks: dict[str, int] = {}
+            sizes = {k: len(v) for k, v in raw.items() if isinstance(v, list)} if isinstance(raw, dict) else {}
+
+            def progress(section: str, done: int) -> None:
+                if section not in tasks:
+                    tasks[section] = bar.add_task(section, total=sizes.get(section))
+                bar.update(tasks[section], completed=done)
+
+            report = import_bundle(session, raw, job_live_days=settings.job_live_days, progress=progress)
+    except BundleRejected as exc:
+        _fail(f"{file}: {exc.message}", [str(e) for e in exc.row_errors])
+    finally:
+        engine.dispose()
+    console.print(f"imported {file}: {report.summary()}")
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(prompt=True, help="E-mail address (the sign-in name)")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="At least 10 characters")],
+    display_name: Annotated[str, typer.Option(help="Name shown to others")] = "",
+    staff: Annotated[bool, typer.Option("--staff", help="Alliance staff: approves, moderates, imports")] = False,
+) -> None:
+    """Create a user account."""
+    from app.accounts.schemas import UserCreate
+    from app.accounts.service import create_user
+
+    try:
+        data = UserCreate(email=email, password=password, display_name=display_name, is_staff=staff)
+    except ValidationError as exc:
+        _fail("the account was not created", [f"{e.field}: {e.message}" for e in field_errors(exc)])
+    engine = create_db_engine(get_settings())
+    try:
+        with unit_of_work(engine) as session:
+            user = create_user(session, data=data)
+    except DomainError as exc:
+        _fail(f"the account was not created: {exc.message}")
+    finally:
+        engine.dispose()
+    console.print(f"created {'staff ' if staff else ''}user {user.email} (id {user.id})")
+
+
+@jobs_app.command("expire")
+def jobs_expire() -> None:
+    """Close every published job whose expiry date has passed."""
+    from app.jobs.service import expire_jobs
+
+    engine = create_db_engine(get_settings())
+    try:
+        with unit_of_work(engine) as session:
+            closed = expire_jobs(session)
+    finally:
+        engine.dispose()
+    console.print(f"closed {closed} expired job(s)")
+
+
+def main() -> None:
+    app()

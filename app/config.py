@@ -1,0 +1,41 @@
+"""Settings from the environment (prefix QM_), read once per process."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QM_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./var/qmarket.db"
+    search_backend: Literal["embedded", "meilisearch"] = "embedded"
+    search_path: str = "./var/search.db"
+    meili_url: str | None = None
+    meili_key: str | None = None
+    secret_key: str = "dev-insecure-secret-change-me"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    smtp_url: str | None = None
+
+    # How long a published job stays live unless its poster sets a shorter date.
+    job_live_days: int = Field(default=60, ge=1, le=365)
+    # Postgres pool; SQLite ignores these.
+    db_pool_size: int = 5
+    db_max_overflow: int = 5
+    db_pool_timeout: float = 5.0
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,27 @@
+"""Dependencies that routes declare with Annotated aliases."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import unit_of_work
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's unit of work: committed before the response is sent, rolled back on any error."""
+    with unit_of_work(request.app.state.engine, write=request.method not in SAFE_METHODS) as session:
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+# scope="function": the transaction ends when the route returns, so a 2xx is only sent after the commit.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

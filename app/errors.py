@@ -1,0 +1,114 @@
+"""Domain errors raised by services, and the handlers that turn them into HTML, htmx or JSON answers."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class DomainError(Exception):
+    status_code = 400
+    code = "error"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or self.code)
+        self.message = message or self.code
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"
+
+
+class Invalid(DomainError):
+    """Bad input: carries one message per offending field."""
+
+    status_code = 422
+    code = "invalid"
+
+    def __init__(self, errors: list[FieldError] | FieldError, message: str = "") -> None:
+        self.errors = [errors] if isinstance(errors, FieldError) else list(errors)
+        summary = message or "; ".join(f"{e.field}: {e.message}" for e in self.errors)
+        super().__init__(summary)
+
+    @classmethod
+    def field(cls, field: str, message: str) -> "Invalid":
+        return cls(FieldError(field, message))
+
+
+# ---- turning errors into answers -------------------------------------------------------------------
+
+import logging  # noqa: E402
+import uuid  # noqa: E402
+
+from fastapi import FastAPI, Request  # noqa: E402
+from fastapi.exceptions import RequestValidationError  # noqa: E402
+from fastapi.responses import JSONResponse, Response  # noqa: E402
+from starlette.exceptions import HTTPException as StarletteHTTPException  # noqa: E402
+
+log = logging.getLogger("qmarket.errors")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _answer(request: Request, status: int, code: str, message: str, errors: list[FieldError]) -> Response:
+    if _wants_json(request):
+        body = {"error": code, "message": message, "errors": [{"field": e.field, "message": e.message} for e in errors]}
+        return JSONResponse(body, status_code=status)
+    from app.web import render  # the page layer depends on errors, not the other way round
+
+    context = {"status": status, "code": code, "message": message, "errors": errors}
+    return render(request, "error.html", context, block="alert", status_code=status)
+
+
+def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
+    errors = []
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path", "header")]
+        errors.append(FieldError(".".join(location) or "input", error.get("msg", "is invalid")))
+    return errors
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        errors = exc.errors if isinstance(exc, Invalid) else []
+        return _answer(request, exc.status_code, exc.code, exc.message, errors)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = _validation_errors(exc)
+        message = "; ".join(f"{e.field}: {e.message}" for e in errors)
+        return _answer(request, 422, Invalid.code, message, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: NotFound.code, 405: "method_not_allowed"}.get(exc.status_code, "error")
+        # Starlette's own texts ("Not Found") are not shown on pages; the page headline says it in the reader's language.
+        detail = str(exc.detail) if _wants_json(request) or exc.status_code not in (404, 405) else ""
+        response = _answer(request, exc.status_code, code, detail, [])
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        incident = uuid.uuid4().hex[:12]
+        log.exception("unhandled error %s on %s %s", incident, request.method, request.url.path)
+        message = f"Something went wrong on our side (incident {incident})."
+        return _answer(request, 500, "server_error", message, [])

@@ -1,0 +1,146 @@
+"""Seeding: the category taxonomy, and the demo data that makes every page look alive.
+
+The demo files under seed/demo/ are written like an import bundle (plus webinars and working groups) and
+go through the same validation and services as any import. Loading twice changes nothing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from sqlmodel import Session, func, select
+
+from app.catalog.service import categories_by_path, load_taxonomy
+from app.community.schemas import WorkingGroupIn
+from app.community.service import upsert_group
+from app.config import PROJECT_ROOT
+from app.errors import FieldError, Invalid
+from app.imports.schemas import ImportReport
+from app.imports.service import Progress, import_bundle
+from app.models import Listing, Organization
+from app.models.base import utcnow
+from app.validation import field_errors
+from app.webinars.schemas import WebinarIn
+from app.webinars.service import upsert_webinar
+
+SEED_DIR = PROJECT_ROOT / "seed"
+# Webinars are on the 15th of their month at 14:00 Beijing time (06:00 UTC).
+WEBINAR_DAY, WEBINAR_HOUR_UTC = 15, 6
+
+
+@dataclass
+class DemoReport:
+    taxonomy_changed: int = 0
+    bundle: ImportReport = field(default_factory=ImportReport)
+    groups: int = 0
+    webinars: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.taxonomy_changed + self.bundle.changed + self.groups + self.webinars
+
+
+def read_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def seed_taxonomy(session: Session, seed_dir: Path = SEED_DIR) -> int:
+    return load_taxonomy(session, read_yaml(seed_dir / "categories.yaml"))
+
+
+def has_organizations(session: Session) -> bool:
+    return session.exec(select(func.count()).select_from(Organization)).one() > 0
+
+
+def demo_bundle(seed_dir: Path = SEED_DIR, *, now: datetime) -> dict[str, list[dict]]:
+    demo = seed_dir / "demo"
+    listings: list[dict] = []
+    for path in sorted(demo.glob("listings-*.yaml")):
+        listings.extend(read_yaml(path) or [])
+    jobs = [dict(job) for job in read_yaml(demo / "jobs.yaml") or []]
+    for job in jobs:
+        # Demo jobs say how old they are, so the board looks current whenever it is loaded.
+        if "posted_days_ago" in job:
+            job["published_at"] = (now - timedelta(days=int(job.pop("posted_days_ago")))).isoformat()
+    return {"organizations": read_yaml(demo / "organizations.yaml") or [], "listings": listings, "jobs": jobs}
+
+
+def webinar_start(month_offset: int, *, now: datetime) -> datetime:
+    month_index = now.year * 12 + (now.month - 1) + month_offset
+    return datetime(month_index // 12, month_index % 12 + 1, WEBINAR_DAY, WEBINAR_HOUR_UTC, tzinfo=UTC)
+
+
+def seed_demo(
+    session: Session,
+    *,
+    job_live_days: int,
+    seed_dir: Path = SEED_DIR,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> DemoReport:
+    now = now or utcnow()
+    report = DemoReport(taxonomy_changed=seed_taxonomy(session, seed_dir))
+    report.bundle = import_bundle(
+        session, demo_bundle(seed_dir, now=now), job_live_days=job_live_days, now=now, progress=progress
+    )
+    report.groups = _seed_groups(session, read_yaml(seed_dir / "demo" / "groups.yaml") or [])
+    report.webinars = _seed_webinars(session, read_yaml(seed_dir / "demo" / "webinars.yaml") or [], now=now)
+    return report
+
+
+def _orgs_by_slug(session: Session) -> dict[str, Organization]:
+    return {o.slug: o for o in session.exec(select(Organization)).all()}
+
+
+def _parse(model, raw: Any, where: str):
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise Invalid(field_errors(exc, prefix=where)) from None
+
+
+def _lookup(table: dict, slugs: list[str], where: str) -> list:
+    missing = [slug for slug in slugs if slug not in table]
+    if missing:
+        raise Invalid(FieldError(where, f"unknown slug(s): {', '.join(missing)}"))
+    return [table[slug] for slug in slugs]
+
+
+def _seed_groups(session: Session, rows: list[dict]) -> int:
+    orgs = _orgs_by_slug(session)
+    changed = 0
+    for number, raw in enumerate(rows, start=1):
+        data = _parse(WorkingGroupIn, raw, f"groups[{number}]")
+        members = _lookup(orgs, data.members, f"groups[{number}].members")
+        values = data.model_dump(exclude={"slug", "members"})
+        _, result = upsert_group(session, slug=data.slug, values=values, members=members)
+        changed += result != "unchanged"
+    return changed
+
+
+def _seed_webinars(session: Session, rows: list[dict], *, now: datetime) -> int:
+    orgs = _orgs_by_slug(session)
+    listings = {li.slug: li for li in session.exec(select(Listing)).all()}
+    categories = categories_by_path(session)
+    changed = 0
+    for number, raw in enumerate(rows, start=1):
+        raw = dict(raw)
+        where = f"webinars[{number}]"
+        raw["starts_at"] = webinar_start(int(raw.pop("month_offset", 0)), now=now).isoformat()
+        data = _parse(WebinarIn, raw, where)
+        theme = _lookup(categories, [data.theme], f"{where}.theme")[0] if data.theme else None
+        values = data.model_dump(exclude={"slug", "theme", "presenters", "listings"})
+        _, result = upsert_webinar(
+            session,
+            slug=data.slug,
+            values=values,
+            theme=theme,
+            presenters=_lookup(orgs, data.presenters, f"{where}.presenters"),
+            listings=_lookup(listings, data.listings, f"{where}.listings"),
+        )
+        changed += result != "unchanged"
+    return changed

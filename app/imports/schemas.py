@@ -1,0 +1,63 @@
+"""The import bundle (DESIGN §4): one JSON object with organisations, listings and jobs."""
+
+from dataclasses import dataclass, field
+
+from app.catalog.schemas import ListingIn
+from app.jobs.schemas import JobIn
+from app.models.base import Outcome
+from app.organizations.schemas import OrganizationIn
+from app.validation import Slug
+
+SECTIONS = ("organizations", "listings", "jobs")
+
+
+class ListingRow(ListingIn):
+    org: Slug
+
+
+class JobRow(JobIn):
+    org: Slug
+
+
+ROW_MODELS = {"organizations": OrganizationIn, "listings": ListingRow, "jobs": JobRow}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one row. Rows are numbered from 1 within their section."""
+
+    section: str
+    row: int | None
+    field: str
+    message: str
+    key: str | None = None  # the row's slug or title, to find it in the file
+
+    def __str__(self) -> str:
+        where = self.section if self.row is None else f"{self.section} row {self.row}"
+        if self.key:
+            where += f" ({self.key})"
+        return f"{where}: {self.field}: {self.message}"
+
+    @property
+    def path(self) -> str:
+        return self.section if self.row is None else f"{self.section}[{self.row}].{self.field}"
+
+
+@dataclass
+class ImportReport:
+    counts: dict[str, dict[Outcome, int]] = field(
+        default_factory=lambda: {s: {"created": 0, "updated": 0, "unchanged": 0} for s in SECTIONS}
+    )
+
+    def add(self, section: str, result: Outcome) -> None:
+        self.counts[section][result] += 1
+
+    @property
+    def changed(self) -> int:
+        return sum(c["created"] + c["updated"] for c in self.counts.values())
+
+    def summary(self) -> str:
+        return "; ".join(
+            f"{section}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            for section, c in self.counts.items()
+        )

@@ -1,0 +1,47 @@
+"""What callers may send about a job posting."""
+
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+
+from app.models.vocab import EmploymentType, JobFunction, SalaryPeriod, Workplace
+from app.validation import CityName, CountryCode, Email, HttpsUrl, InputModel, LongText, OptionalTitle, Slug, Title
+
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+class JobIn(InputModel):
+    slug: Slug | None = None
+    title: Title
+    title_zh: OptionalTitle | None = None
+    function: JobFunction
+    employment_type: EmploymentType
+    workplace: Workplace
+    country: CountryCode
+    city: CityName | None = None
+    province: str | None = Field(default=None, max_length=6)
+    description: LongText = ""
+    description_zh: LongText = ""
+    requirements: LongText = ""
+    requirements_zh: LongText = ""
+    apply_url: HttpsUrl | None = None
+    apply_email: Email | None = None
+    salary_min: int | None = Field(default=None, ge=0, le=100_000_000)
+    salary_max: int | None = Field(default=None, ge=0, le=100_000_000)
+    salary_currency: Currency | None = None
+    salary_period: SalaryPeriod | None = None
+    published_at: AwareDatetime | None = None
+    expires_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "JobIn":
+        if bool(self.apply_url) == bool(self.apply_email):
+            raise ValueError("apply_url: give exactly one of apply_url or apply_email")
+        salary = (self.salary_min, self.salary_max, self.salary_currency, self.salary_period)
+        if any(v is not None for v in salary) and any(v is None for v in salary):
+            raise ValueError("salary_min: give salary_min, salary_max, salary_currency and salary_period together")
+        if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
+            raise ValueError("salary_max: must not be less than salary_min")
+        if self.published_at and self.expires_at and self.expires_at <= self.published_at:
+            raise ValueError("expires_at: must be after published_at")
+        return self

@@ -1,0 +1,29 @@
+"""Every table, imported here so that SQLModel.metadata (and so Alembic) sees them all."""
+
+from app.models.account import ApiToken, Membership, User
+from app.models.audit import AuditEntry
+from app.models.catalog import Category, Listing
+from app.models.community import Inquiry, WorkingGroup, WorkingGroupMember
+from app.models.event import Webinar, WebinarListing, WebinarPresenter
+from app.models.job import Job
+from app.models.organization import Organization, OrganizationCategory
+from app.models.search_outbox import SearchOutbox
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Category",
+    "Inquiry",
+    "Job",
+    "Listing",
+    "Membership",
+    "Organization",
+    "OrganizationCategory",
+    "SearchOutbox",
+    "User",
+    "Webinar",
+    "WebinarListing",
+    "WebinarPresenter",
+    "WorkingGroup",
+    "WorkingGroupMember",
+]

@@ -1,0 +1,52 @@
+"""People: users, their roles in organisations, and their API tokens."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.models.base import enum_column, timestamp_column
+from app.models.vocab import MemberRole
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"  # "user" is reserved on Postgres
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)  # stored lower-cased
+    display_name: str = Field(default="", max_length=120)
+    password_hash: str = Field(max_length=255)
+    is_staff: bool = False
+    is_active: bool = True
+    created_at: datetime = timestamp_column()
+    last_login_at: datetime | None = timestamp_column(nullable=True)
+
+
+class Membership(SQLModel, table=True):
+    __tablename__ = "membership"
+    __table_args__ = (sa.UniqueConstraint("user_id", "organization_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=sa.Column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False))
+    organization_id: int = Field(
+        sa_column=sa.Column(sa.ForeignKey("organization.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    role: MemberRole = enum_column(MemberRole)
+    created_at: datetime = timestamp_column()
+
+
+class ApiToken(SQLModel, table=True):
+    """The secret is shown once; only its SHA-256 is kept. `prefix` lets the owner recognise it."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=sa.Column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    name: str = Field(max_length=100)
+    prefix: str = Field(max_length=16)
+    secret_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = timestamp_column()
+    last_used_at: datetime | None = timestamp_column(nullable=True)
+    revoked_at: datetime | None = timestamp_column(nullable=True)

@@ -1,0 +1,99 @@
+"""Every status field and its allowed transitions, in one place.
+
+A service changes a status only through `Machine.move`, so a forbidden transition is always a Conflict.
+"""
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from app.errors import Conflict
+
+
+class OrgStatus(StrEnum):
+    pending = "pending"  # applied, waiting for staff
+    active = "active"
+    rejected = "rejected"
+    suspended = "suspended"
+
+
+class ListingStatus(StrEnum):
+    draft = "draft"
+    published = "published"
+    archived = "archived"
+
+
+class JobStatus(StrEnum):
+    draft = "draft"
+    review = "review"
+    published = "published"
+    rejected = "rejected"
+    closed = "closed"
+
+
+class InquiryStatus(StrEnum):
+    open = "open"
+    answered = "answered"
+    closed = "closed"
+
+
+S = TypeVar("S", bound=StrEnum)
+
+
+class Machine(Generic[S]):
+    def __init__(self, name: str, transitions: Mapping[S, frozenset[S]]) -> None:
+        self.name = name
+        self.transitions = transitions
+
+    def allowed(self, current: S) -> frozenset[S]:
+        return self.transitions.get(current, frozenset())
+
+    def can(self, current: S, target: S) -> bool:
+        return target in self.allowed(current)
+
+    def move(self, record: Any, target: S, *, field: str = "status") -> None:
+        current = getattr(record, field)
+        if not self.can(current, target):
+            raise Conflict(f"{self.name} cannot go from {current} to {target}")
+        setattr(record, field, target)
+
+
+ORGANIZATION = Machine(
+    "organization",
+    {
+        OrgStatus.pending: frozenset({OrgStatus.active, OrgStatus.rejected}),
+        OrgStatus.rejected: frozenset({OrgStatus.pending}),  # the applicant may apply again
+        OrgStatus.active: frozenset({OrgStatus.suspended}),
+        OrgStatus.suspended: frozenset({OrgStatus.active}),
+    },
+)
+
+LISTING = Machine(
+    "listing",
+    {
+        ListingStatus.draft: frozenset({ListingStatus.published, ListingStatus.archived}),
+        ListingStatus.published: frozenset({ListingStatus.draft, ListingStatus.archived}),
+        ListingStatus.archived: frozenset({ListingStatus.published, ListingStatus.draft}),
+    },
+)
+
+JOB = Machine(
+    "job",
+    {
+        JobStatus.draft: frozenset({JobStatus.review, JobStatus.closed}),
+        JobStatus.review: frozenset({JobStatus.published, JobStatus.rejected, JobStatus.draft}),
+        # A rejected posting is edited and resubmitted, never published directly.
+        JobStatus.rejected: frozenset({JobStatus.review, JobStatus.draft, JobStatus.closed}),
+        JobStatus.published: frozenset({JobStatus.closed, JobStatus.review}),
+        JobStatus.closed: frozenset({JobStatus.review}),  # renewal goes back through review
+    },
+)
+
+INQUIRY = Machine(
+    "inquiry",
+    {
+        InquiryStatus.open: frozenset({InquiryStatus.answered, InquiryStatus.closed}),
+        InquiryStatus.answered: frozenset({InquiryStatus.closed, InquiryStatus.open}),
+        InquiryStatus.closed: frozenset({InquiryStatus.open}),
+    },
+)

@@ -1,0 +1,92 @@
+"""Rules about organisations: where they are, what they offer and need, who is visible."""
+
+from datetime import datetime
+
+from sqlmodel import Session, col, delete, select
+
+from app.errors import Invalid
+from app.models import Category, Organization, OrganizationCategory
+from app.models.base import Outcome, assign, outcome, utcnow
+from app.models.states import OrgStatus
+from app.models.vocab import InterestKind, Region
+from app.organizations.geography import derive_region
+from app.organizations.schemas import OrganizationIn
+from app.search.outbox import enqueue
+
+
+def region_for(country: str, province: str | None) -> Region:
+    """derive_region, with its complaint turned into a field error."""
+    try:
+        return derive_region(country, province)
+    except ValueError as exc:
+        field, _, message = str(exc).partition(": ")
+        raise Invalid.field(field, message) from None
+
+
+def visible_organizations():
+    return select(Organization).where(Organization.status == OrgStatus.active)
+
+
+def get_by_slug(session: Session, slug: str) -> Organization | None:
+    return session.exec(select(Organization).where(Organization.slug == slug)).first()
+
+
+def upsert_organization(
+    session: Session,
+    *,
+    data: OrganizationIn,
+    categories: dict[str, Category],
+    activate: bool,
+    now: datetime | None = None,
+) -> tuple[Organization, Outcome]:
+    """Create or update the organisation with this slug."""
+    now = now or utcnow()
+    province = data.province if data.country == "CN" else None
+    values = data.model_dump(exclude={"offers", "needs", "province"})
+    values.update(province=province, region=region_for(data.country, province))
+    values["domains"] = [str(d) for d in data.domains]
+    org = get_by_slug(session, data.slug)
+    created = org is None
+    if created:
+        org = Organization(**values)
+        session.add(org)
+    changed = assign(org, values) or created
+    if activate and org.status == OrgStatus.pending:
+        org.status, org.approved_at = OrgStatus.active, now
+        changed = True
+    session.flush()
+    interests_changed = set_interests(
+        session,
+        org,
+        offers=[categories[path] for path in data.offers],
+        needs=[categories[path] for path in data.needs],
+    )
+    if changed or interests_changed:
+        org.updated_at = now
+        enqueue(session, "organization", org.id)
+    return org, outcome(created=created, changed=changed or interests_changed)
+
+
+def set_interests(session: Session, org: Organization, *, offers: list[Category], needs: list[Category]) -> bool:
+    wanted = {(c.id, InterestKind.offers) for c in offers} | {(c.id, InterestKind.needs) for c in needs}
+    rows = session.exec(select(OrganizationCategory).where(OrganizationCategory.organization_id == org.id)).all()
+    current = {(row.category_id, InterestKind(row.kind)) for row in rows}
+    if wanted == current:
+        return False
+    session.execute(delete(OrganizationCategory).where(col(OrganizationCategory.organization_id) == org.id))
+    for category_id, kind in sorted(wanted):
+        session.add(OrganizationCategory(organization_id=org.id, category_id=category_id, kind=kind))
+    return True
+
+
+def interests(session: Session, org: Organization) -> dict[InterestKind, list[Category]]:
+    rows = session.exec(
+        select(OrganizationCategory.kind, Category)
+        .join(Category, col(Category.id) == OrganizationCategory.category_id)
+        .where(OrganizationCategory.organization_id == org.id)
+        .order_by(col(Category.path))
+    ).all()
+    result: dict[InterestKind, list[Category]] = {InterestKind.offers: [], InterestKind.needs: []}
+    for kind, category in rows:
+        result[InterestKind(kind)].append(category)
+    return result

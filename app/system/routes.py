@@ -1,0 +1,34 @@
+"""Health checks for load balancers and deploys."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is up (says nothing about its dependencies)."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(request: Request) -> JSONResponse:
+    """Ready to serve: the database answers, and so does the search engine when one is attached."""
+    checks: dict[str, str] = {}
+    try:
+        with request.app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # any failure means "not ready"; the reason is for the operator
+        checks["database"] = f"error: {type(exc).__name__}"
+    search = getattr(request.app.state, "search", None)
+    if search is not None:
+        try:
+            search.ensure_ready()
+            checks["search"] = "ok"
+        except Exception as exc:
+            checks["search"] = f"error: {type(exc).__name__}"
+    ready = all(value == "ok" for value in checks.values())
+    return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status_code=200 if ready else 503)

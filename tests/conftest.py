@@ -1,0 +1,73 @@
+"""Shared fixtures: a fresh SQLite database per test, the app, and a throwaway Postgres for the run."""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, SQLModel
+
+import app.models  # noqa: F401
+from app.config import Settings
+from app.db import create_db_engine, new_session
+from app.imports.demo import seed_taxonomy
+from app.main import create_app
+from tests import postgres_server
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=f"sqlite:///{tmp_path}/qmarket.db",
+        search_path=str(tmp_path / "search.db"),
+        secret_key="test-secret-key-for-the-suite-only",
+    )
+
+
+@pytest.fixture
+def engine(settings):
+    engine = create_db_engine(settings)
+    SQLModel.metadata.create_all(engine)
+    with new_session(engine, write=True) as session:
+        seed_taxonomy(session)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    """A write session for service tests; the test decides whether to commit."""
+    with new_session(engine, write=True) as session:
+        yield session
+
+
+@pytest.fixture
+def client(settings, engine) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+# ---- PostgreSQL --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[postgres_server.PostgresServer]:
+    """One server per test process. In CI a server that cannot start fails the run; elsewhere it skips."""
+    try:
+        server = postgres_server.start()
+    except postgres_server.PostgresUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI and could not start: {exc}")
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres) -> Iterator[str]:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    yield postgres.create_database(name)
+    postgres.drop_database(name)
