@@ -21,7 +21,7 @@ jobs_app = typer.Typer(help="Job postings.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(jobs_app, name="jobs")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # long messages stay on one line, greppable
 
 
 def _fail(message: str, errors: list[str] | None = None) -> None:

@@ -62,13 +62,8 @@ def visible_listings():
 
 def category_tree(session: Session) -> list[CategoryNode]:
     """The six top categories with their subcategories and counts of visible listings."""
-    counts = dict(
-        session.exec(
-            visible_listings()
-            .with_only_columns(Listing.category_id, func.count())
-            .group_by(col(Listing.category_id))
-        ).all()
-    )
+    per_category = visible_listings().with_only_columns(Listing.category_id, func.count())
+    counts = dict(session.execute(per_category.group_by(col(Listing.category_id))).all())
     categories = session.exec(select(Category).order_by(col(Category.position))).all()
     nodes = {c.id: CategoryNode(category=c, count=counts.get(c.id, 0)) for c in categories}
     tops = []

@@ -1,0 +1,126 @@
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from app.accounts.service import verify_password
+from app.cli import app
+from app.config import Settings, get_settings
+from app.db import create_db_engine, new_session
+from app.models import Category, Job, Organization, User
+from app.models.base import utcnow
+from app.models.states import JobStatus
+from tests.factories import job_row, listing_row, org_row
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/cli.db"
+    monkeypatch.setenv("QM_DATABASE_URL", url)
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    engine = create_db_engine(Settings(database_url=url))
+    yield engine
+    engine.dispose()
+    get_settings.cache_clear()
+
+
+def count(engine, model) -> int:
+    with new_session(engine, write=False) as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_seed_loads_the_taxonomy_once(database):
+    first = runner.invoke(app, ["seed"])
+    assert first.exit_code == 0 and "32 categories changed" in first.output
+    again = runner.invoke(app, ["seed"])
+    assert "0 categories changed" in again.output
+    assert count(database, Category) == 32
+
+
+def test_import_of_a_good_bundle(database, tmp_path):
+    runner.invoke(app, ["seed"])
+    bundle = {"organizations": [org_row(slug="cli-org")], "listings": [listing_row("cli-org")],
+              "jobs": [job_row("cli-org")]}
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "organizations: 1 created" in result.output
+    assert count(database, Organization) == 1
+
+
+def test_import_of_a_bad_bundle_names_the_rows_and_writes_nothing(database, tmp_path):
+    runner.invoke(app, ["seed"])
+    bundle = {
+        "organizations": [org_row(slug="cli-org"), org_row(slug="bad", country="ZZ")],
+        "listings": [listing_row("cli-org", category="hardware/nope"), listing_row("ghost")],
+    }
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 1
+    assert "organizations row 2 (bad): country:" in result.output
+    assert "listings row 1" in result.output and "unknown category 'hardware/nope'" in result.output
+    assert "listings row 2" in result.output and "unknown organisation 'ghost'" in result.output
+    assert "nothing was written" in result.output
+    assert count(database, Organization) == 0
+
+
+def test_import_of_a_file_that_is_not_json(database, tmp_path):
+    path = tmp_path / "bundle.json"
+    path.write_bytes(b"\xff\xfe not json")
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 1 and "not a JSON file" in result.output
+
+
+def test_users_create_hashes_the_password(database):
+    result = runner.invoke(app, ["users", "create", "--staff", "--email", "Staff@Alliance.example"],
+                           input="a long passphrase 量子\na long passphrase 量子\n")
+    assert result.exit_code == 0, result.output
+    with new_session(database, write=False) as session:
+        user = session.exec(select(User)).one()
+    assert user.email == "staff@alliance.example" and user.is_staff
+    assert user.password_hash.startswith("$argon2id$")
+    assert verify_password(user.password_hash, "a long passphrase 量子")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--email", "not-an-email", "--password", "long enough pass"], "email: must be an e-mail address"),
+        (["--email", "a@b.example", "--password", "short"], "password: String should have at least 10"),
+    ],
+)
+def test_users_create_refuses_bad_input(database, args, message):
+    result = runner.invoke(app, ["users", "create", *args])
+    assert result.exit_code == 1 and message in result.output
+    assert count(database, User) == 0
+
+
+def test_users_create_refuses_a_second_account_for_one_address(database):
+    args = ["users", "create", "--email", "a@b.example", "--password", "long enough pass"]
+    assert runner.invoke(app, args).exit_code == 0
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and "already exists" in result.output
+
+
+def test_jobs_expire_closes_jobs_past_their_date(database, tmp_path):
+    runner.invoke(app, ["seed"])
+    past = (utcnow() - timedelta(days=90)).isoformat()
+    bundle = {"organizations": [org_row(slug="o")],
+              "jobs": [job_row("o", published_at=past), job_row("o")]}
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    assert runner.invoke(app, ["import", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["jobs", "expire"])
+    assert "closed 1 expired job(s)" in result.output
+    with new_session(database, write=False) as session:
+        statuses = sorted(session.exec(select(Job.status)).all())
+    assert statuses == [JobStatus.closed, JobStatus.published]
