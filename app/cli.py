@@ -14,7 +14,11 @@ from app.db import create_db_engine, unit_of_work
 from app.errors import DomainError, Invalid
 from app.validation import field_errors
 
-app = typer.Typer(help="QMarket: marketplace, jobs board and partner search.", no_args_is_help=True)
+app = typer.Typer(
+    help="QMarket: marketplace, jobs board and partner search.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold passwords or keys
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 jobs_app = typer.Typer(help="Job postings.", no_args_is_help=True)
