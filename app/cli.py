@@ -22,7 +22,9 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 jobs_app = typer.Typer(help="Job postings.", no_args_is_help=True)
+search_app = typer.Typer(help="The search index (derived from the database; always rebuildable).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(search_app, name="search")
 app.add_typer(users_app, name="users")
 app.add_typer(jobs_app, name="jobs")
 console = Console(stderr=True, soft_wrap=True)  # long messages stay on one line, greppable
@@ -96,6 +98,7 @@ def seed(
         console.print(f"taxonomy: {report.taxonomy_changed} categories changed")
         console.print(report.bundle.summary())
         console.print(f"working groups changed: {report.groups}; webinars changed: {report.webinars}")
+        _deliver_outbox(engine, settings)
     except Invalid as exc:
         _fail("the seed data is invalid; nothing was written", [f"{e.field}: {e.message}" for e in exc.errors])
     finally:
@@ -124,11 +127,12 @@ def import_(file: Annotated[Path, typer.Argument(help="A JSON import bundle", ex
                 bar.update(tasks[section], completed=done)
 
             report = import_bundle(session, raw, job_live_days=settings.job_live_days, progress=progress)
+        console.print(f"imported {file}: {report.summary()}")
+        _deliver_outbox(engine, settings)
     except BundleRejected as exc:
         _fail(f"{file}: {exc.message}", [str(e) for e in exc.row_errors])
     finally:
         engine.dispose()
-    console.print(f"imported {file}: {report.summary()}")
 
 
 @users_app.command("create")
@@ -169,6 +173,94 @@ def jobs_expire() -> None:
     finally:
         engine.dispose()
     console.print(f"closed {closed} expired job(s)")
+
+
+def _search_backend(settings):
+    from app.search.backend import create_backend
+    from app.search.text import load_segmenter
+
+    load_segmenter()
+    backend = create_backend(settings)
+    backend.ensure_ready()
+    return backend
+
+
+def _deliver_outbox(engine, settings) -> None:
+    """After a CLI write: bring the index up to date now, or say how to do it later."""
+    from app.search.schemas import SearchUnavailable
+    from app.search.service import drain_all
+
+    try:
+        report = drain_all(engine, _search_backend(settings))
+    except SearchUnavailable as exc:
+        console.print(f"search index not updated ({exc}); run `qmarket search drain` later")
+        return
+    if report.error:
+        console.print(f"search index partly updated: {report.error}; run `qmarket search drain` later")
+    elif report.delivered:
+        console.print(f"search index updated ({report.delivered} changes)")
+
+
+@search_app.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the whole index from the database (readers see the old index until it is done)."""
+    from app.search.schemas import SearchUnavailable
+    from app.search.service import reindex, visible_keys_count
+
+    settings = get_settings()
+    engine = create_db_engine(settings)
+    try:
+        backend = _search_backend(settings)
+        with _progress() as bar:
+            task = bar.add_task("documents", total=visible_keys_count(engine))
+            count = reindex(engine, backend, progress=lambda done: bar.update(task, completed=done))
+    except SearchUnavailable as exc:
+        _fail(f"reindex failed: {exc}")
+    finally:
+        engine.dispose()
+    console.print(f"search index rebuilt: {count} documents")
+
+
+@search_app.command("drain")
+def search_drain() -> None:
+    """Deliver pending index changes (the app does this by itself; this is for operators)."""
+    from app.search.schemas import SearchUnavailable
+    from app.search.service import drain_all, pending
+
+    settings = get_settings()
+    engine = create_db_engine(settings)
+    try:
+        report = drain_all(engine, _search_backend(settings))
+        left = pending(engine)
+    except SearchUnavailable as exc:
+        _fail(f"search engine unavailable: {exc}")
+    finally:
+        engine.dispose()
+    console.print(f"delivered {report.delivered} change(s); {left} still pending")
+    if report.error:
+        _fail(f"delivery failed: {report.error}")
+
+
+@search_app.command("verify")
+def search_verify() -> None:
+    """Compare the index with what the database says is visible."""
+    from app.search.schemas import SearchUnavailable
+    from app.search.service import verify
+
+    settings = get_settings()
+    engine = create_db_engine(settings)
+    try:
+        result = verify(engine, _search_backend(settings))
+    except SearchUnavailable as exc:
+        _fail(f"search engine unavailable: {exc}")
+    finally:
+        engine.dispose()
+    if not result.ok:
+        _fail(
+            f"index differs from the database: {len(result.missing)} missing, {len(result.extra)} extra",
+            [f"missing {i}" for i in sorted(result.missing)[:20]] + [f"extra {i}" for i in sorted(result.extra)[:20]],
+        )
+    console.print("search index matches the database")
 
 
 def main() -> None:

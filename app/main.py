@@ -1,5 +1,6 @@
 """The application factory."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -7,12 +8,20 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
+from app.api.search import router as search_api_router
 from app.catalog.routes import router as catalog_router
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import create_db_engine
 from app.errors import install_error_handlers
 from app.i18n import LANG_COOKIE, parse_language
+from app.search.backend import create_backend
+from app.search.relay import OutboxRelay
+from app.search.schemas import SearchUnavailable
+from app.search.service import index_is_empty, reindex
+from app.search.text import load_segmenter
 from app.system.routes import router as system_router
+
+log = logging.getLogger("qmarket")
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -22,7 +31,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(load_segmenter)  # jieba's dictionary, once per process
+        try:
+            await asyncio.to_thread(app.state.search.ensure_ready)
+        except SearchUnavailable as exc:
+            log.warning("search engine not ready at start-up (%s); search is degraded until it is", exc)
+        relay_task = asyncio.create_task(_keep_index_current(app))
         yield
+        relay_task.cancel()
+        app.state.search.close()
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -34,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = create_db_engine(settings)
+    app.state.search = create_backend(settings)
+    app.state.search_relay = OutboxRelay(app.state.engine, app.state.search)
     install_error_handlers(app)
 
     @app.middleware("http")
@@ -47,5 +66,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.include_router(system_router)
     app.include_router(catalog_router)
+    app.include_router(search_api_router)
     logging.basicConfig(level=logging.INFO)
     return app
+
+
+async def _keep_index_current(app: FastAPI) -> None:
+    """Rebuild the index if it is empty (new or lost), then keep delivering the outbox."""
+    try:
+        if await asyncio.to_thread(index_is_empty, app.state.engine, app.state.search):
+            count = await asyncio.to_thread(reindex, app.state.engine, app.state.search)
+            log.info("search index was empty: rebuilt with %s documents", count)
+    except SearchUnavailable as exc:
+        log.warning("search index not rebuilt (%s); the relay keeps retrying", exc)
+    await app.state.search_relay.run_forever()

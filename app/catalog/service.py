@@ -117,3 +117,14 @@ def upsert_listing(
 def publish_listing(listing: Listing, *, now: datetime) -> None:
     LISTING.move(listing, ListingStatus.published)
     listing.published_at = listing.published_at or now
+
+
+def set_listing_status(session: Session, *, listing: Listing, status: ListingStatus, now: datetime | None = None) -> None:
+    """Publish, unpublish or archive; the index follows through the outbox."""
+    now = now or utcnow()
+    if status == ListingStatus.published:
+        publish_listing(listing, now=now)
+    else:
+        LISTING.move(listing, status)
+    listing.updated_at = now
+    enqueue(session, "listing", listing.id)

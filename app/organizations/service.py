@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlmodel import Session, col, delete, select
 
 from app.errors import Invalid
-from app.models import Category, Organization, OrganizationCategory
+from app.models import Category, Job, Listing, Organization, OrganizationCategory
 from app.models.base import Outcome, assign, outcome, utcnow
-from app.models.states import OrgStatus
+from app.models.states import ORGANIZATION, OrgStatus
 from app.models.vocab import InterestKind, Region
 from app.organizations.geography import derive_region
 from app.organizations.schemas import OrganizationIn
@@ -65,6 +65,23 @@ def upsert_organization(
         org.updated_at = now
         enqueue(session, "organization", org.id)
     return org, outcome(created=created, changed=changed or interests_changed)
+
+
+def set_status(
+    session: Session, *, org: Organization, status: OrgStatus, reason: str | None = None, now: datetime | None = None
+) -> None:
+    """Approve, reject, suspend or reinstate. Every record of the organisation follows it in search at once."""
+    now = now or utcnow()
+    ORGANIZATION.move(org, status)
+    org.status_reason = reason
+    org.updated_at = now
+    if status == OrgStatus.active and org.approved_at is None:
+        org.approved_at = now
+    enqueue(session, "organization", org.id)
+    for listing_id in session.exec(select(Listing.id).where(Listing.organization_id == org.id)).all():
+        enqueue(session, "listing", listing_id)
+    for job_id in session.exec(select(Job.id).where(Job.organization_id == org.id)).all():
+        enqueue(session, "job", job_id)
 
 
 def set_interests(session: Session, org: Organization, *, offers: list[Category], needs: list[Category]) -> bool:

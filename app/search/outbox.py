@@ -9,6 +9,7 @@ from sqlmodel import Session
 from app.models import SearchOutbox
 
 DOC_TYPES = ("organization", "listing", "job")
+QUEUED = "search_outbox_queued"  # session.info flag: this transaction queued index changes
 
 
 def enqueue(session: Session, doc_type: str, doc_id: int | None) -> None:
@@ -17,3 +18,4 @@ def enqueue(session: Session, doc_type: str, doc_id: int | None) -> None:
     if doc_id is None:
         raise ValueError("enqueue needs a flushed record (it has no id yet)")
     session.add(SearchOutbox(doc_type=doc_type, doc_id=doc_id))
+    session.info[QUEUED] = True

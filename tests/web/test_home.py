@@ -91,7 +91,7 @@ def test_an_unexpected_error_shows_a_generic_page_with_an_incident_id(settings, 
 def test_health_and_readiness(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
-    assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok"}
+    assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "search": "ok"}
 
 
 def test_readiness_fails_when_the_database_is_unreachable(settings):

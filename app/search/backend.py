@@ -1,0 +1,40 @@
+"""The one interface both search engines implement, and the single place that picks the engine."""
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from app.config import Settings
+from app.search.schemas import SearchQuery, SearchResult
+
+
+class SearchBackend(Protocol):
+    def ensure_ready(self) -> None:
+        """Create the index and apply its settings if needed; raise SearchUnavailable if unreachable."""
+
+    def upsert(self, documents: list[dict]) -> None:
+        """Add or replace documents by id. Idempotent."""
+
+    def delete(self, ids: list[str]) -> None:
+        """Remove documents by id; unknown ids are ignored."""
+
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def rebuild(self, documents: Iterable[dict]) -> int:
+        """Replace the whole index with these documents, atomically for readers; returns the count."""
+
+    def document_ids(self) -> set[str]:
+        """Every document id in the index (for verifying it against the database)."""
+
+    def close(self) -> None: ...
+
+
+def create_backend(settings: Settings) -> SearchBackend:
+    if settings.search_backend == "meilisearch":
+        from app.search.meili import MeilisearchBackend
+
+        if not settings.meili_url:
+            raise ValueError("QM_SEARCH_BACKEND=meilisearch needs QM_MEILI_URL")
+        return MeilisearchBackend(url=settings.meili_url, api_key=settings.meili_key)
+    from app.search.embedded import EmbeddedBackend
+
+    return EmbeddedBackend(settings.search_path)

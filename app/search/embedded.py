@@ -1,0 +1,309 @@
+"""The embedded search engine: SQLite FTS5 in its own file, no server.
+
+Layout: `docs` keeps each document (for results and highlights); `fts` holds the analysed text in four
+weighted columns (title, tags, org, body) under the same rowid; `facets` is a narrow (name, value, rowid)
+table for filters and counts. Text is analysed in Python (app/search/text.py), so FTS5 only splits on spaces.
+"""
+
+import json
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from app.search import expansion
+from app.search.highlight import highlight
+from app.search.schemas import FACETS, Hit, SearchQuery, SearchResult, SearchUnavailable
+from app.search.settings import EMBEDDED_COLUMNS, EMBEDDED_WEIGHTS, MAX_COUNTED_HITS, MAX_RANKED_HITS
+from app.search.text import document_terms, latin_words
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS docs (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    sort_date INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS docs_by_date ON docs (sort_date);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
+    title, tags, org, body, tokenize = "unicode61 remove_diacritics 2", prefix = '2 3'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab (fts, 'row');
+CREATE TABLE IF NOT EXISTS facets (
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    rowid INTEGER NOT NULL,
+    PRIMARY KEY (name, value, rowid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS facets_by_doc ON facets (rowid);
+-- English words as written, with their stems: what typo and prefix matching compare against.
+CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, term TEXT NOT NULL) WITHOUT ROWID;
+"""
+_BM25 = "bm25(fts, {})".format(", ".join(str(EMBEDDED_WEIGHTS[c]) for c in EMBEDDED_COLUMNS))
+
+
+def _field_text(document: dict, fields: tuple[str, ...]) -> str:
+    return " ".join(" ".join(v) if isinstance(v, list) else str(v or "") for v in (document.get(f) for f in fields))
+
+
+def analysed_columns(document: dict) -> dict[str, str]:
+    """The four FTS columns of a document: its fields as index terms joined by spaces."""
+    return {column: " ".join(document_terms(_field_text(document, fields))) for column, fields in EMBEDDED_COLUMNS.items()}
+
+
+def written_words(document: dict) -> dict[str, str]:
+    text = " ".join(_field_text(document, fields) for fields in EMBEDDED_COLUMNS.values())
+    return latin_words(text)
+
+
+def facet_rows(document: dict) -> list[tuple[str, str]]:
+    rows = []
+    for name in FACETS:
+        value = document.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if item not in (None, ""):
+                rows.append((name, str(item)))
+    return rows
+
+
+class EmbeddedBackend:
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._vocabulary: expansion.Vocabulary | None = None
+        self._vocabulary_version: int | None = None
+        self._connections: list[sqlite3.Connection] = []
+
+    # ---- connections -------------------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                connection = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
+            except (sqlite3.Error, OSError) as exc:
+                raise SearchUnavailable(f"search index {self.path} cannot be opened: {exc}") from exc
+            self._local.connection = connection
+            self._connections.append(connection)
+        return connection
+
+    def close(self) -> None:
+        for connection in self._connections:
+            connection.close()
+        self._connections.clear()
+        self._local = threading.local()
+
+    def ensure_ready(self) -> None:
+        try:
+            with self._write_lock:
+                self._connection().executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise SearchUnavailable(f"search index is not usable: {exc}") from exc
+
+    # ---- writes ------------------------------------------------------------------------------------
+
+    def _write(self, work) -> None:
+        connection = self._connection()
+        with self._write_lock:
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    work(connection)
+                    connection.execute("COMMIT")
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise SearchUnavailable(f"search index write failed: {exc}") from exc
+
+    def _remove(self, connection: sqlite3.Connection, ids: Iterable[str]) -> None:
+        for doc_id in ids:
+            row = connection.execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()
+            if row:
+                connection.execute("DELETE FROM fts WHERE rowid = ?", row)
+                connection.execute("DELETE FROM facets WHERE rowid = ?", row)
+                connection.execute("DELETE FROM docs WHERE rowid = ?", row)
+
+    def _insert(self, connection: sqlite3.Connection, documents: list[dict]) -> None:
+        new_terms: Counter[str] = Counter()
+        new_words: dict[str, str] = {}
+        for document in documents:
+            cursor = connection.execute(
+                "INSERT INTO docs (id, type, sort_date, data) VALUES (?, ?, ?, ?)",
+                (document["id"], document["type"], int(document.get("timestamp") or 0),
+                 json.dumps(document, ensure_ascii=False)),
+            )
+            rowid = cursor.lastrowid
+            columns = analysed_columns(document)
+            connection.execute(
+                "INSERT INTO fts (rowid, title, tags, org, body) VALUES (?, ?, ?, ?, ?)",
+                (rowid, columns["title"], columns["tags"], columns["org"], columns["body"]),
+            )
+            connection.executemany(
+                "INSERT OR IGNORE INTO facets (name, value, rowid) VALUES (?, ?, ?)",
+                [(name, value, rowid) for name, value in facet_rows(document)],
+            )
+            new_terms.update(set(" ".join(columns.values()).split()))
+            new_words.update(written_words(document))
+        connection.executemany("INSERT OR IGNORE INTO words (word, term) VALUES (?, ?)", new_words.items())
+        if self._vocabulary is not None:
+            self._vocabulary.add(dict(new_terms), new_words)
+
+    def upsert(self, documents: list[dict]) -> None:
+        if not documents:
+            return
+
+        def work(connection: sqlite3.Connection) -> None:
+            self._remove(connection, [d["id"] for d in documents])
+            self._insert(connection, documents)
+
+        self._write(work)
+
+    def delete(self, ids: list[str]) -> None:
+        if ids:
+            self._write(lambda connection: self._remove(connection, ids))
+
+    def rebuild(self, documents: Iterable[dict]) -> int:
+        """Everything replaced in one transaction: readers see the old index until it commits."""
+        count = 0
+
+        def work(connection: sqlite3.Connection) -> None:
+            nonlocal count
+            connection.execute("DELETE FROM docs")
+            connection.execute("DELETE FROM fts")
+            connection.execute("DELETE FROM facets")
+            batch: list[dict] = []
+            for document in documents:
+                batch.append(document)
+                if len(batch) == 500:
+                    self._insert(connection, batch)
+                    count += len(batch)
+                    batch = []
+            self._insert(connection, batch)
+            count += len(batch)
+
+        self.ensure_ready()
+        self._vocabulary = None
+        self._write(work)
+        self._vocabulary = None
+        return count
+
+    def document_ids(self) -> set[str]:
+        try:
+            return {row[0] for row in self._connection().execute("SELECT id FROM docs")}
+        except sqlite3.Error as exc:
+            raise SearchUnavailable(f"search index cannot be read: {exc}") from exc
+
+    def integrity_check(self) -> bool:
+        try:
+            self._connection().execute("INSERT INTO fts (fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError:
+            return False
+        return True
+
+    # ---- reads -------------------------------------------------------------------------------------
+
+    def vocabulary(self) -> expansion.Vocabulary:
+        """Cached; reloaded when another process (a reindex, the CLI) changed the index file."""
+        connection = self._connection()
+        version = connection.execute("PRAGMA data_version").fetchone()[0]
+        if self._vocabulary is None or version != self._vocabulary_version:
+            frequencies = dict(connection.execute("SELECT term, doc FROM fts_terms"))
+            words = dict(connection.execute("SELECT word, term FROM words"))
+            self._vocabulary, self._vocabulary_version = expansion.Vocabulary(frequencies, words), version
+        return self._vocabulary
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        try:
+            return self._search(query)
+        except sqlite3.Error as exc:
+            raise SearchUnavailable(f"search failed: {exc}") from exc
+
+    def _search(self, query: SearchQuery) -> SearchResult:
+        connection = self._connection()
+        clauses = expansion.parse(query.q, self.vocabulary()) if query.q.strip() else []
+        # Like Meilisearch's "last" matching strategy: if every word together finds nothing, drop words
+        # from the end until something is found.
+        while True:
+            result = self._run(connection, query, clauses)
+            if result.total or len(clauses) <= 1:
+                return result
+            clauses = clauses[:-1]
+
+    def _filters(self, query: SearchQuery, rowid: str) -> tuple[str, list]:
+        sql, params = "", []
+        for name, values in sorted(query.filters.items()):
+            if name not in FACETS or not values:
+                continue
+            marks = ", ".join("?" for _ in values)
+            sql += f" AND {rowid} IN (SELECT rowid FROM facets WHERE name = ? AND value IN ({marks}))"
+            params += [name, *values]
+        return sql, params
+
+    def _run(self, connection: sqlite3.Connection, query: SearchQuery, clauses) -> SearchResult:
+        if clauses:
+            match = expansion.fts_expression(clauses)
+            filter_sql, filter_params = self._filters(query, "fts.rowid")
+            base = f"SELECT fts.rowid AS rowid FROM fts WHERE fts MATCH ?{filter_sql}"
+            params = [match, *filter_params]
+        else:
+            filter_sql, filter_params = self._filters(query, "d.rowid")
+            base = f"SELECT d.rowid AS rowid FROM docs d WHERE 1{filter_sql}"
+            params = filter_params
+        total = connection.execute(f"SELECT count(*) FROM ({base} LIMIT ?)", [*params, MAX_COUNTED_HITS + 1]).fetchone()[0]
+        capped = total > MAX_COUNTED_HITS
+        total = min(total, MAX_COUNTED_HITS)
+        rowids = self._page(connection, query, clauses, base, params, total) if total else []
+        facets: dict[str, dict[str, int]] = {}
+        if total:
+            for name, value, count in connection.execute(
+                f"SELECT name, value, count(*) FROM facets WHERE rowid IN ({base} LIMIT ?) GROUP BY name, value",
+                [*params, MAX_COUNTED_HITS],
+            ):
+                facets.setdefault(name, {})[value] = count
+        terms = set().union(*(c.terms() for c in clauses)) if clauses else set()
+        return SearchResult(total=total, hits=self._hits(connection, rowids, terms, query.language),
+                            facets=facets, total_is_lower_bound=capped)
+
+    def _page(self, connection, query: SearchQuery, clauses, base: str, params: list, total: int) -> list[int]:
+        limit_offset = [query.per_page, query.offset]
+        if query.sort == "newest" or not clauses:
+            sql = f"SELECT d.rowid FROM docs d WHERE d.rowid IN ({base}) ORDER BY d.sort_date DESC, d.rowid DESC LIMIT ? OFFSET ?"
+            return [row[0] for row in connection.execute(sql, [*params, *limit_offset])]
+        ranked_base, ranked_params = base, params
+        if total > MAX_RANKED_HITS:
+            # Rank only the newest matches: bm25 over a huge match set costs more than it helps.
+            boundary = connection.execute(f"{base} ORDER BY fts.rowid DESC LIMIT 1 OFFSET ?", [*params, MAX_RANKED_HITS - 1]).fetchone()
+            ranked_base, ranked_params = f"{base} AND fts.rowid >= ?", [*params, boundary[0]]
+        sql = ranked_base.replace("SELECT fts.rowid AS rowid", f"SELECT fts.rowid AS rowid, {_BM25} AS score", 1)
+        sql += " ORDER BY score, fts.rowid DESC LIMIT ? OFFSET ?"
+        return [row[0] for row in connection.execute(sql, [*ranked_params, *limit_offset])]
+
+    def _hits(self, connection, rowids: list[int], terms: set[str], language: str) -> list[Hit]:
+        if not rowids:
+            return []
+        marks = ", ".join("?" for _ in rowids)
+        stored = dict(connection.execute(f"SELECT rowid, data FROM docs WHERE rowid IN ({marks})", rowids))
+        hits = []
+        for rowid in rowids:
+            document = json.loads(stored[rowid])
+            hits.append(
+                Hit(
+                    type=document["type"],
+                    id=document["record_id"],
+                    slug=document["slug"],
+                    title=document["title"],
+                    title_zh=document.get("title_zh") or None,
+                    org_slug=document.get("org_slug"),
+                    url=document["url"],
+                    highlight=highlight(document, terms, language),
+                    document=document,
+                )
+            )
+        return hits

@@ -1,0 +1,188 @@
+"""Keeping the index in step with the database, and asking it questions.
+
+The database is the truth. Documents are built from it (only for visible records); the outbox carries
+changes to the engine; a reindex rebuilds everything; verify compares the two.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, delete, select
+
+from app.catalog.service import visible_listings
+from app.db import new_session, unit_of_work
+from app.jobs.service import live_jobs
+from app.models import Category, Job, Listing, Organization, OrganizationCategory, SearchOutbox
+from app.models.base import utcnow
+from app.models.vocab import InterestKind
+from app.organizations.service import visible_organizations
+from app.search.backend import SearchBackend
+from app.search.documents import document_id, job_document, listing_document, organization_document
+from app.search.schemas import SearchUnavailable
+
+DocKey = tuple[str, int]
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+def _offers(session: Session, org_ids: list[int]) -> dict[int, list[Category]]:
+    rows = session.exec(
+        select(OrganizationCategory.organization_id, Category)
+        .join(Category, col(Category.id) == OrganizationCategory.category_id)
+        .where(col(OrganizationCategory.organization_id).in_(org_ids), OrganizationCategory.kind == InterestKind.offers)
+    ).all()
+    offers: dict[int, list[Category]] = {}
+    for org_id, category in rows:
+        offers.setdefault(org_id, []).append(category)
+    return offers
+
+
+def build_documents(session: Session, keys: set[DocKey], *, now: datetime) -> dict[DocKey, dict | None]:
+    """The current document for each (type, id); None where the record is gone or must not be found."""
+    by_type: dict[str, list[int]] = {}
+    for doc_type, record_id in keys:
+        by_type.setdefault(doc_type, []).append(record_id)
+    documents: dict[DocKey, dict | None] = {key: None for key in keys}
+    categories = {c.id: c for c in session.exec(select(Category)).all()}
+    if ids := by_type.get("organization"):
+        orgs = session.exec(select(Organization).where(col(Organization.id).in_(ids))).all()
+        offers = _offers(session, ids)
+        for org in orgs:
+            documents[("organization", org.id)] = organization_document(org, offers.get(org.id, []))
+    if ids := by_type.get("listing"):
+        rows = session.exec(
+            select(Listing, Organization).join(Organization).where(col(Listing.id).in_(ids))
+        ).all()
+        for listing, org in rows:
+            documents[("listing", listing.id)] = listing_document(listing, org, categories[listing.category_id])
+    if ids := by_type.get("job"):
+        rows = session.exec(select(Job, Organization).join(Organization).where(col(Job.id).in_(ids))).all()
+        for job, org in rows:
+            documents[("job", job.id)] = job_document(job, org, now=now)
+    return documents
+
+
+def visible_keys(session: Session, *, now: datetime) -> set[DocKey]:
+    keys = {("organization", i) for i in session.exec(visible_organizations().with_only_columns(Organization.id))}
+    keys |= {("listing", i) for i in session.exec(visible_listings().with_only_columns(Listing.id))}
+    keys |= {("job", i) for i in session.exec(live_jobs(now).with_only_columns(Job.id))}
+    return keys
+
+
+def visible_documents(engine: Engine, *, now: datetime | None = None, batch: int = 500) -> Iterator[dict]:
+    now = now or utcnow()
+    with new_session(engine, write=False) as session:
+        keys = sorted(visible_keys(session, now=now))
+        for start in range(0, len(keys), batch):
+            chunk = set(keys[start : start + batch])
+            for key, document in sorted(build_documents(session, chunk, now=now).items()):
+                if document is not None:
+                    yield document
+
+
+@dataclass
+class DrainReport:
+    delivered: int = 0
+    failed: int = 0
+    error: str | None = None
+
+
+def drain(engine: Engine, backend: SearchBackend, *, batch: int = 500, now: datetime | None = None) -> DrainReport:
+    """Deliver one batch of pending outbox rows. Rows are deleted only once the engine has them."""
+    now = now or utcnow()
+    with new_session(engine, write=False) as session:
+        rows = session.exec(
+            select(SearchOutbox).where(col(SearchOutbox.available_at) <= now).order_by(col(SearchOutbox.id)).limit(batch)
+        ).all()
+        if not rows:
+            return DrainReport()
+        documents = build_documents(session, {(r.doc_type, r.doc_id) for r in rows}, now=now)
+    row_ids = [r.id for r in rows]
+    try:
+        backend.upsert([d for d in documents.values() if d is not None])
+        backend.delete([document_id(*key) for key, d in documents.items() if d is None])
+    except SearchUnavailable as exc:
+        _postpone(engine, row_ids, str(exc), now=now)
+        return DrainReport(failed=len(row_ids), error=str(exc))
+    with unit_of_work(engine) as session:
+        # Only the rows read above: a change queued meanwhile has a newer row and goes in the next batch.
+        session.execute(delete(SearchOutbox).where(col(SearchOutbox.id).in_(row_ids)))
+    return DrainReport(delivered=len(row_ids))
+
+
+def _postpone(engine: Engine, row_ids: list[int], error: str, *, now: datetime) -> None:
+    with unit_of_work(engine) as session:
+        for row in session.exec(select(SearchOutbox).where(col(SearchOutbox.id).in_(row_ids))).all():
+            row.attempts += 1
+            row.last_error = error[:1000]
+            row.available_at = now + min(MAX_BACKOFF, timedelta(seconds=5 * 2 ** min(row.attempts, 10)))
+
+
+def drain_all(engine: Engine, backend: SearchBackend, *, now: datetime | None = None) -> DrainReport:
+    """Drain until nothing is due or the engine fails."""
+    total = DrainReport()
+    while True:
+        report = drain(engine, backend, now=now)
+        total.delivered += report.delivered
+        if report.failed or not report.delivered:
+            total.failed, total.error = report.failed, report.error
+            return total
+
+
+def pending(engine: Engine) -> int:
+    with new_session(engine, write=False) as session:
+        return len(session.exec(select(SearchOutbox.id)).all())
+
+
+def visible_keys_count(engine: Engine) -> int:
+    with new_session(engine, write=False) as session:
+        return len(visible_keys(session, now=utcnow()))
+
+
+def reindex(
+    engine: Engine, backend: SearchBackend, *, now: datetime | None = None, progress: Callable[[int], None] | None = None
+) -> int:
+    """Rebuild the index from the database. Outbox rows older than the rebuild are then redundant."""
+    now = now or utcnow()
+    with new_session(engine, write=False) as session:
+        newest = session.exec(select(SearchOutbox.id).order_by(col(SearchOutbox.id).desc())).first()
+
+    def counted() -> Iterator[dict]:
+        for done, document in enumerate(visible_documents(engine, now=now), start=1):
+            if progress and done % 100 == 0:
+                progress(done)
+            yield document
+
+    count = backend.rebuild(counted())
+    if progress:
+        progress(count)
+    if newest is not None:
+        with unit_of_work(engine) as session:
+            session.execute(delete(SearchOutbox).where(col(SearchOutbox.id) <= newest))
+    return count
+
+
+def index_is_empty(engine: Engine, backend: SearchBackend) -> bool:
+    """True when the index has nothing although the database has visible records (a new or lost index)."""
+    if backend.document_ids():
+        return False
+    with new_session(engine, write=False) as session:
+        return bool(visible_keys(session, now=utcnow()))
+
+
+@dataclass
+class Verification:
+    missing: set[str]  # visible in the database, absent from the index
+    extra: set[str]  # in the index, not visible in the database
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.extra
+
+
+def verify(engine: Engine, backend: SearchBackend, *, now: datetime | None = None) -> Verification:
+    with new_session(engine, write=False) as session:
+        expected = {document_id(*key) for key in visible_keys(session, now=now or utcnow())}
+    indexed = backend.document_ids()
+    return Verification(missing=expected - indexed, extra=indexed - expected)

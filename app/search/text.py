@@ -1,0 +1,131 @@
+"""Turning text into search terms, the same way for documents and for queries.
+
+Chinese runs are segmented with jieba (documents: every sub-word, for recall; queries: the precise cut),
+with a quantum-domain user dictionary so that 稀释制冷机 stays whole. Other runs are lower-cased letters and
+digits; English words are stemmed (detectors → detector). Terms never contain FTS5 syntax characters.
+"""
+
+import logging
+import re
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import snowballstemmer
+
+USER_DICTIONARY = Path(__file__).resolve().parent / "userdict.txt"
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[^\W_]+")
+_ASCII_LETTERS = re.compile(r"^[a-z]+$")
+_stemmer = snowballstemmer.stemmer("english")
+_ready = threading.Lock()
+_loaded = False
+
+
+def load_segmenter() -> None:
+    """Load jieba's dictionary and ours, once per process (about a second): call it at start-up."""
+    global _loaded
+    with _ready:
+        if _loaded:
+            return
+        jieba.setLogLevel(logging.WARNING)
+        jieba.dt.tmp_dir = tempfile.gettempdir()  # its cache file must go somewhere writable
+        jieba.initialize()
+        with USER_DICTIONARY.open("rb") as handle:  # given a path, jieba leaves the file open
+            jieba.load_userdict(handle)
+        _loaded = True
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+@lru_cache(maxsize=262_144)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word) if _ASCII_LETTERS.match(word) and len(word) > 2 else word
+
+
+def is_cjk(term: str) -> bool:
+    return bool(_CJK_RUN.match(term))
+
+
+def _runs(text: str) -> Iterator[tuple[str, bool]]:
+    position = 0
+    for match in _CJK_RUN.finditer(text):
+        if match.start() > position:
+            yield text[position : match.start()], False
+        yield match.group(0), True
+        position = match.end()
+    if position < len(text):
+        yield text[position:], False
+
+
+def _chinese_words(run: str) -> Iterator[tuple[str, int, int]]:
+    """jieba's precise cut, plus every dictionary word of 2+ characters inside a longer word.
+
+    jieba's own search mode adds only 2- and 3-character sub-words, so 量子比特 would not be found inside
+    超导量子比特; here every known word inside is indexed too.
+    """
+    frequencies = jieba.dt.FREQ
+    for word, start, end in jieba.tokenize(run, HMM=True):
+        if not word.strip():
+            continue
+        if len(word) > 2:
+            for i in range(len(word) - 1):
+                for j in range(i + 2, len(word) + (i > 0)):
+                    if frequencies.get(word[i:j]):
+                        yield word[i:j], start + i, start + j
+        yield word, start, end
+
+
+def document_terms(text: str) -> list[str]:
+    """Terms to index: stems of words, and the Chinese words of Chinese runs with the words inside them."""
+    load_segmenter()
+    terms: list[str] = []
+    for run, chinese in _runs(normalize(text)):
+        if chinese:
+            terms.extend(word for word, _, _ in _chinese_words(run))
+        else:
+            terms.extend(stem(word) for word in _WORD.findall(run))
+    return terms
+
+
+def latin_words(text: str) -> dict[str, str]:
+    """Every non-Chinese word of `text` as written (lower-cased) → its index term."""
+    words: dict[str, str] = {}
+    for run, chinese in _runs(normalize(text)):
+        if not chinese:
+            for word in _WORD.findall(run):
+                words.setdefault(word, stem(word))
+    return words
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query as typed (lower-cased, not stemmed), Chinese cut precisely."""
+    load_segmenter()
+    words: list[str] = []
+    for run, chinese in _runs(normalize(text)):
+        if chinese:
+            words.extend(t for t in jieba.cut(run, HMM=True) if t.strip())
+        else:
+            words.extend(_WORD.findall(run))
+    return words
+
+
+def spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, term) for every word of `text` as indexed, for highlighting the original text."""
+    load_segmenter()
+    # NFKC can change lengths, so positions are taken on the original text, folding each piece on its own.
+    position = 0
+    for run, chinese in _runs(text):
+        if chinese:
+            for word, start, end in _chinese_words(run):
+                yield position + start, position + end, word
+        else:
+            for match in _WORD.finditer(run):
+                yield position + match.start(), position + match.end(), stem(normalize(match.group(0)))
+        position += len(run)

@@ -1,0 +1,102 @@
+"""GET /api/v1/search, the drain after a request, and search being down."""
+
+from fastapi.testclient import TestClient
+
+from app.deps import SessionDep
+from app.main import create_app
+from app.search.schemas import SearchUnavailable
+from tests.factories import make_job, make_listing, make_org
+
+
+def add_write_route(app):
+    """A stand-in for the member pages (a later feature): a request that writes through the services."""
+
+    def create(session: SessionDep, title: str) -> dict:
+        org = make_org(session, name=f"{title} Ltd")
+        listing = make_listing(session, org, title=title)
+        make_job(session, org, title=f"{title} engineer")
+        return {"listing": listing.id}
+
+    app.add_api_route("/_test/listings", create, methods=["POST"])
+
+
+def test_a_write_request_is_searchable_as_soon_as_it_returns(settings, engine):
+    app = create_app(settings)
+    add_write_route(app)
+    with TestClient(app) as client:
+        created = client.post("/_test/listings", params={"title": "Albatross cryostat"})
+        assert created.status_code == 200
+        body = client.get("/api/v1/search", params={"q": "albatross", "lang": "en"}).json()
+    assert body["total"] == 3
+    hit = next(h for h in body["hits"] if h["type"] == "listing")
+    assert hit["id"] == created.json()["listing"]
+    assert set(hit) == {"type", "id", "slug", "title", "org_slug", "url", "highlight"}
+    assert hit["url"] == f"/listings/{hit['slug']}" and "<mark>Albatross</mark>" in hit["highlight"]
+    assert body["facets"]["type"] == {"listing": 1, "job": 1, "organization": 1}
+
+
+def test_filters_pagination_and_language(settings, engine):
+    app = create_app(settings)
+    add_write_route(app)
+    with TestClient(app) as client:
+        for n in range(3):
+            client.post("/_test/listings", params={"title": f"Pelican laser {n}"})
+        jobs = client.get("/api/v1/search", params={"q": "pelican", "type": "job", "per_page": 2}).json()
+        assert jobs["total"] == 3 and len(jobs["hits"]) == 2 and {h["type"] for h in jobs["hits"]} == {"job"}
+        page_two = client.get("/api/v1/search", params={"q": "pelican", "type": "job", "per_page": 2, "page": 2}).json()
+        assert len(page_two["hits"]) == 1
+        both = client.get("/api/v1/search", params=[("q", "pelican"), ("type", "job"), ("type", "listing")]).json()
+        assert both["total"] == 6
+        subtree = client.get("/api/v1/search", params={"category": "hardware", "q": "pelican"}).json()
+        assert {h["type"] for h in subtree["hits"]} == {"listing", "organization"}
+        zh = client.get("/api/v1/search", params={"q": "稀释制冷机", "lang": "zh", "type": "listing"}).json()
+        assert zh["total"] == 3 and all("稀释制冷机" in h["title"] for h in zh["hits"])
+
+
+def test_bad_parameters_are_named(client):
+    for params, field in [({"type": "planet"}, "type"), ({"per_page": 1000}, "per_page"), ({"page": 0}, "page"),
+                          ({"sort": "random"}, "sort"), ({"q": "x" * 5001}, "q")]:
+        response = client.get("/api/v1/search", params=params)
+        assert response.status_code == 422, params
+        assert response.json()["errors"][0]["field"].startswith(field)
+
+
+def test_hostile_queries_never_fail(client):
+    for q in ['"', "NEAR(", "' OR 1=1--", "*", "🙂" * 100, "x" * 5000, "稀释\"", "AND OR NOT"]:
+        assert client.get("/api/v1/search", params={"q": q}).status_code == 200
+
+
+class DownBackend:
+    def search(self, query):
+        raise SearchUnavailable("connection refused")
+
+    def upsert(self, documents):
+        raise SearchUnavailable("connection refused")
+
+    delete = upsert
+
+    def ensure_ready(self):
+        raise SearchUnavailable("connection refused")
+
+    def document_ids(self):
+        raise SearchUnavailable("connection refused")
+
+    def close(self):
+        pass
+
+
+def test_when_search_is_down_search_says_so_and_writes_still_succeed(settings, engine):
+    app = create_app(settings)
+    add_write_route(app)
+    app.state.search = DownBackend()
+    app.state.search_relay.backend = app.state.search
+    with TestClient(app) as client:
+        response = client.get("/api/v1/search", params={"q": "anything"})
+        assert response.status_code == 503 and response.headers["retry-after"] == "30"
+        assert response.json()["error"] == "search_unavailable"
+        assert client.post("/_test/listings", params={"title": "Puffin detector"}).status_code == 200
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/").status_code == 200  # other pages are unaffected
+    from app.search.service import pending
+
+    assert pending(engine) == 3  # kept for when search is back

@@ -1,0 +1,192 @@
+"""One contract, every engine: the embedded engine always, Meilisearch whenever QM_MEILI_URL is set."""
+
+import os
+import uuid
+
+import pytest
+
+from app.search.schemas import SearchQuery, SearchUnavailable
+from tests.search.corpus import documents, ids
+
+ENGINES = ["embedded", "meilisearch"]
+
+
+def make_backend(name: str, tmp_path):
+    if name == "embedded":
+        from app.search.embedded import EmbeddedBackend
+
+        return EmbeddedBackend(str(tmp_path / "search.db"))
+    if not os.environ.get("QM_MEILI_URL"):
+        pytest.skip("QM_MEILI_URL is not set")
+    from app.search.meili import MeilisearchBackend
+
+    return MeilisearchBackend(
+        url=os.environ["QM_MEILI_URL"], api_key=os.environ.get("QM_MEILI_KEY"), index_uid=f"test_{uuid.uuid4().hex[:10]}"
+    )
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request, tmp_path):
+    backend = make_backend(request.param, tmp_path)
+    backend.ensure_ready()
+    backend.rebuild(documents())
+    yield backend
+    backend.close()
+
+
+def find(backend, q: str = "", **filters) -> set[str]:
+    language = filters.pop("language", "en")
+    return ids(backend.search(SearchQuery(q=q, filters={k: tuple(v) for k, v in filters.items()}, per_page=50,
+                                          language=language)))
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("dilution refrigerator", "listing-1"),
+        ("refrigerators", "listing-1"),  # stemming
+        ("稀释制冷机", "listing-1"),
+        ("单光子探测器", "listing-2"),
+        ("量子密钥分发", "listing-3"),
+        ("离子阱 量子计算机", "listing-4"),
+        ("窄线宽激光器 1550", "listing-5"),
+        ("出口管制", "listing-6"),
+        ("北燕低温", "organization-1"),
+        ("quantum 计算机", "listing-4"),  # mixed languages
+    ],
+)
+def test_english_chinese_and_mixed_queries(engine, q, expected):
+    assert expected in find(engine, q)
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("dilution refrigirator", "listing-1"),  # 12 letters, one typo
+        ("refrigeratro", "listing-1"),  # a swap counts as one typo
+        ("refirgerater", "listing-1"),  # 12 letters, two typos
+        ("quantam", "listing-4"),  # 7 letters, one typo
+        ("lasre", "listing-5"),  # 5 letters, one typo (swap)
+        ("detectr", "listing-2"),  # 8 letters, one missing letter
+    ],
+)
+def test_typos_within_the_rule_are_forgiven(engine, q, expected):
+    assert expected in find(engine, q)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "ionz",  # 4 letters: no typo allowed
+        "lazre",  # 5 letters, two typos
+        "dxtxctor",  # 8 letters, two typos
+        "wuantum",  # a first-letter typo counts as two
+    ],
+)
+def test_typos_beyond_the_rule_are_not(engine, q):
+    assert find(engine, q) == set()
+
+
+@pytest.mark.parametrize(("q", "expected"), [("refrig", "listing-1"), ("superconduct", "listing-2"),
+                                             ("dilution refr", "listing-1"), ("patent coun", "listing-6")])
+def test_the_last_word_is_matched_as_a_prefix(engine, q, expected):
+    assert expected in find(engine, q)
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("QKD", "listing-3"),  # abbreviation → Chinese/English text
+        ("quantum key distribution", "listing-3"),
+        ("SNSPD", "listing-2"),
+        ("稀释制冷机", "job-1"),  # Chinese query finds English-only words too
+        ("dilution fridge", "listing-1"),
+        ("postdoc", "job-2"),
+        ("博士后", "job-2"),
+        ("ion trap", "listing-4"),
+        ("囚禁离子", "listing-4"),
+    ],
+)
+def test_synonyms_work_both_ways_across_languages(engine, q, expected):
+    assert expected in find(engine, q)
+
+
+def test_filters_and_facet_counts(engine):
+    result = engine.search(SearchQuery(q="", per_page=50))
+    assert result.total == 10
+    assert result.facets["type"] == {"listing": 6, "organization": 1, "job": 3}
+    assert result.facets["region"]["east"] == 5
+    assert find(engine, type=["job"]) == {"job-1", "job-2", "job-3"}
+    assert find(engine, type=["job"], workplace=["remote"]) == {"job-3"}
+    assert find(engine, function=["rd"]) == {"job-2"}
+    assert find(engine, employment_type=["phd_postdoc", "contract"]) == {"job-2", "job-3"}
+    assert find(engine, country=["DE", "GB"]) == {"listing-5", "listing-6"}
+    assert find(engine, region=["central"]) == {"listing-4", "job-2"}
+    assert find(engine, org_type=["other"]) == {"listing-6"}
+    assert find(engine, membership=["associate"]) == {"listing-2", "listing-5"}
+    assert find(engine, kind=["service"]) == {"listing-6"}
+    filtered = engine.search(SearchQuery(q="", filters={"type": ("listing",)}, per_page=50))
+    assert filtered.facets["kind"] == {"product": 5, "service": 1}
+    assert filtered.facets["category"]["hardware"] == 3
+
+
+def test_a_category_filter_matches_the_whole_subtree(engine):
+    assert find(engine, category=["hardware"]) == {"listing-1", "listing-2", "listing-5", "organization-1"}
+    assert find(engine, category=["hardware/lasers"]) == {"listing-5"}
+    assert find(engine, category=["applications-systems"], type=["listing"]) == {"listing-3", "listing-4"}
+
+
+def test_filters_combine_with_text(engine):
+    assert find(engine, "1550", type=["listing"], country=["DE"]) == {"listing-5"}
+    assert find(engine, "dilution", type=["job"]) == {"job-1"}
+
+
+def test_sort_by_newest_and_pagination(engine):
+    newest = engine.search(SearchQuery(q="", filters={"type": ("listing",)}, sort="newest", per_page=2))
+    assert [h.id for h in newest.hits] == [4, 3]
+    page_two = engine.search(SearchQuery(q="", filters={"type": ("listing",)}, sort="newest", per_page=2, page=2))
+    assert [h.id for h in page_two.hits] == [2, 1]
+    assert page_two.total == 6
+
+
+def test_highlights_mark_matches_and_escape_everything_else(engine):
+    hit = next(h for h in engine.search(SearchQuery(q="稀释制冷机", language="zh")).hits if h.id == 1 and h.type == "listing")
+    assert "<mark>" in hit.highlight and "稀释制冷机" in hit.highlight
+    engine.upsert([dict(documents()[0], id="listing-99", record_id=99, title="<script>alert(1)</script> cryostat")])
+    hit = next(h for h in engine.search(SearchQuery(q="cryostat alert")).hits if h.id == 99)
+    assert "<script>" not in hit.highlight and "&lt;script&gt;" in hit.highlight
+
+
+@pytest.mark.parametrize(
+    "q",
+    ['"', "a-b", "NEAR(", "AND", "OR NOT", "*", "title:", "'", "@x", "🙂", "x" * 5000, "' OR 1=1--",
+     '"unbalanced', "-leading", "^start", "{title}: x", "稀释\"制冷", "\x00\x01", "a" * 200 + " " + "b" * 200],
+)
+def test_hostile_input_is_just_text(engine, q):
+    result = engine.search(SearchQuery(q=q))
+    assert result.total >= 0
+
+
+def test_upsert_is_idempotent_and_delete_removes(engine):
+    first = documents()[0]
+    engine.upsert([first])
+    engine.upsert([first])
+    assert find(engine, "dilution refrigerator") & {"listing-1"}
+    engine.delete(["listing-1", "listing-12345"])
+    assert "listing-1" not in find(engine, "dilution refrigerator")
+    assert "listing-1" not in engine.document_ids()
+
+
+def test_rebuild_replaces_everything(engine):
+    assert engine.rebuild(documents()[:2]) == 2
+    assert engine.document_ids() == {"listing-1", "listing-2"}
+    assert engine.rebuild(documents()[:2]) == 2
+    assert engine.document_ids() == {"listing-1", "listing-2"}
+
+
+def test_an_unusable_index_raises_search_unavailable(tmp_path):
+    from app.search.embedded import EmbeddedBackend
+
+    (tmp_path / "dir.db").mkdir()
+    with pytest.raises(SearchUnavailable):
+        EmbeddedBackend(str(tmp_path / "dir.db")).ensure_ready()

@@ -1,0 +1,142 @@
+"""The index follows the database through the outbox: nothing lost, hidden records never found."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from app.db import new_session, unit_of_work
+from app.catalog.service import set_listing_status
+from app.jobs.service import expire_jobs
+from app.models import Job, Listing, Organization, SearchOutbox
+from app.models.base import utcnow
+from app.models.states import ORGANIZATION, ListingStatus, OrgStatus
+from app.organizations.service import set_status
+from app.search import service
+from app.search.embedded import EmbeddedBackend
+from app.search.schemas import SearchQuery, SearchUnavailable
+from tests.factories import make_job, make_listing, make_org
+
+
+@pytest.fixture
+def backend(tmp_path):
+    backend = EmbeddedBackend(str(tmp_path / "index.db"))
+    backend.ensure_ready()
+    yield backend
+    backend.close()
+
+
+class BrokenBackend:
+    """An engine that is down: every call fails the way a real outage does."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def upsert(self, documents):
+        self.calls += 1
+        raise SearchUnavailable("connection refused")
+
+    delete = upsert
+
+
+def outbox_rows(engine) -> list[SearchOutbox]:
+    with new_session(engine, write=False) as session:
+        return session.exec(select(SearchOutbox)).all()
+
+
+def found(backend, q: str) -> set[str]:
+    return {f"{h.type}-{h.id}" for h in backend.search(SearchQuery(q=q, per_page=100)).hits}
+
+
+def test_a_crash_between_commit_and_drain_loses_nothing(engine, backend):
+    with unit_of_work(engine) as session:
+        org = make_org(session, name="Zephyr Cryogenics")
+        listing = make_listing(session, org, title="Zephyr cryostat")
+    # The process "died" here: nothing was delivered, but the changes wait in the outbox.
+    assert len(outbox_rows(engine)) == 2
+    assert found(backend, "zephyr") == set()
+    report = service.drain_all(engine, backend)
+    assert report.delivered == 2 and outbox_rows(engine) == []
+    assert found(backend, "zephyr") == {f"organization-{org.id}", f"listing-{listing.id}"}
+
+
+def test_an_engine_failure_keeps_the_rows_for_a_retry(engine, backend):
+    with unit_of_work(engine) as session:
+        make_listing(session, make_org(session), title="Kestrel photon counter")
+    broken = BrokenBackend()
+    report = service.drain(engine, broken)
+    assert report.failed == 2 and "connection refused" in report.error
+    rows = outbox_rows(engine)
+    assert len(rows) == 2 and all(r.attempts == 1 and r.available_at > utcnow() for r in rows)
+    # Not due yet: a drain now does nothing; once due, a working engine gets everything.
+    assert service.drain(engine, backend).delivered == 0
+    later = utcnow() + timedelta(minutes=1)
+    assert service.drain_all(engine, backend, now=later).delivered == 2
+    assert "listing" in {h.type for h in backend.search(SearchQuery(q="kestrel")).hits}
+
+
+def test_hidden_records_leave_the_index(engine, backend):
+    with unit_of_work(engine) as session:
+        org = make_org(session)
+        draft = make_listing(session, org, title="Osprey gravimeter")
+        job = make_job(session, org, title="Osprey gravimeter engineer")
+        other_org = make_org(session)
+        make_listing(session, other_org, title="Osprey magnetometer")
+    service.drain_all(engine, backend)
+    assert len(found(backend, "osprey")) == 3
+    with unit_of_work(engine) as session:
+        set_listing_status(session, listing=session.get(Listing, draft.id), status=ListingStatus.draft)
+        session.get(Job, job.id).expires_at = utcnow() - timedelta(days=1)
+        assert expire_jobs(session) == 1
+        set_status(session, org=session.get(Organization, other_org.id), status=OrgStatus.suspended, reason="spam")
+    service.drain_all(engine, backend)
+    assert found(backend, "osprey") == set()
+    assert service.verify(engine, backend).ok
+
+
+def test_reindex_is_idempotent_and_equals_what_the_database_shows(engine, backend):
+    with unit_of_work(engine) as session:
+        org = make_org(session)
+        for n in range(5):
+            make_listing(session, org, title=f"Heron laser {n}")
+        make_job(session, org)
+        hidden = make_org(session)
+        make_listing(session, hidden, title="Heron secret prototype")
+        ORGANIZATION.move(hidden, OrgStatus.suspended)
+    first = service.reindex(engine, backend)
+    ids_first = backend.document_ids()
+    second = service.reindex(engine, backend)
+    assert first == second == 7  # one organisation, five listings, one job
+    assert backend.document_ids() == ids_first
+    assert service.verify(engine, backend).ok
+    assert outbox_rows(engine) == []  # the rebuild covered everything that was queued
+    assert found(backend, "secret") == set()
+    assert backend.integrity_check()
+
+
+def test_verify_reports_differences(engine, backend):
+    with unit_of_work(engine) as session:
+        make_org(session)
+    result = service.verify(engine, backend)
+    assert not result.ok and len(result.missing) == 1 and result.extra == set()
+    backend.upsert([{"id": "listing-999", "type": "listing", "record_id": 999, "slug": "x", "url": "/x", "title": "x"}])
+    service.drain_all(engine, backend)
+    result = service.verify(engine, backend)
+    assert result.missing == set() and result.extra == {"listing-999"}
+
+
+def test_replaying_the_outbox_twice_changes_nothing(engine, backend):
+    with unit_of_work(engine) as session:
+        org = make_org(session)
+        make_listing(session, org, title="Plover cryostat")
+        rows = session.exec(select(SearchOutbox.doc_type, SearchOutbox.doc_id)).all()
+    service.drain_all(engine, backend)
+    before = backend.document_ids()
+    with unit_of_work(engine) as session:
+        for doc_type, doc_id in rows:
+            session.add(SearchOutbox(doc_type=doc_type, doc_id=doc_id))
+    service.drain_all(engine, backend)
+    assert backend.document_ids() == before
+    with new_session(engine, write=False) as session:
+        assert session.exec(select(func.count()).select_from(SearchOutbox)).one() == 0
