@@ -16,6 +16,7 @@ from app.errors import install_error_handlers
 from app.i18n import LANG_COOKIE, parse_language
 from app.search.backend import create_backend
 from app.search.relay import OutboxRelay
+from app.search.runner import CircuitBreaker
 from app.search.schemas import SearchUnavailable
 from app.search.service import index_is_empty, reindex
 from app.search.text import load_segmenter
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = create_db_engine(settings)
     app.state.search = create_backend(settings)
     app.state.search_relay = OutboxRelay(app.state.engine, app.state.search)
+    app.state.search_breaker = CircuitBreaker()
     install_error_handlers(app)
 
     @app.middleware("http")

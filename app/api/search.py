@@ -46,7 +46,7 @@ async def search(
     language = request_language(request)
     query = SearchQuery(q=q, filters=filters, sort=sort, page=page, per_page=per_page, language=language)
     try:
-        result = await run_search(backend, query)
+        result = await run_search(backend, request.app.state.engine, query, breaker=request.app.state.search_breaker)
     except SearchUnavailable:
         body = {"error": "search_unavailable", "message": "Search is unavailable right now; please try again shortly.",
                 "errors": []}

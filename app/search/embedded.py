@@ -282,8 +282,12 @@ class EmbeddedBackend:
             boundary = connection.execute(f"{base} ORDER BY fts.rowid DESC LIMIT 1 OFFSET ?", [*params, MAX_RANKED_HITS - 1]).fetchone()
             ranked_base, ranked_params = f"{base} AND fts.rowid >= ?", [*params, boundary[0]]
         sql = ranked_base.replace("SELECT fts.rowid AS rowid", f"SELECT fts.rowid AS rowid, {_BM25} AS score", 1)
-        sql += " ORDER BY score, fts.rowid DESC LIMIT ? OFFSET ?"
-        return [row[0] for row in connection.execute(sql, [*ranked_params, *limit_offset])]
+        # Like Meilisearch's "attribute" rule: records whose title or tags match every clause come first,
+        # whatever their text says; bm25 orders within each group.
+        in_title = "fts.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+        sql += f" ORDER BY {in_title} DESC, score, fts.rowid DESC LIMIT ? OFFSET ?"
+        title_match = "{title tags} : (" + expansion.fts_expression(clauses) + ")"
+        return [row[0] for row in connection.execute(sql, [*ranked_params, title_match, *limit_offset])]
 
     def _hits(self, connection, rowids: list[int], terms: set[str], language: str) -> list[Hit]:
         if not rowids:

@@ -1,19 +1,72 @@
-"""Running searches off the event loop, in a small pool, with a deadline."""
+"""Running searches off the event loop, in a small pool, with a deadline and a circuit breaker.
+
+When the engine keeps failing, searches fail fast for a while instead of each waiting for a timeout;
+results are re-checked against the database so that a stale index never shows a hidden record.
+"""
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import Engine
 
 from app.search.backend import SearchBackend
 from app.search.schemas import SearchQuery, SearchResult, SearchUnavailable
+from app.search.service import drop_hidden_hits
 
-SEARCH_TIMEOUT_SECONDS = 3.0
+SEARCH_TIMEOUT_SECONDS = 2.0
+FAILURES_TO_OPEN = 3
+OPEN_SECONDS = 30.0
 # Bounded: a burst of searches queues here instead of taking every worker thread of the server.
 _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search")
 
 
-async def run_search(backend: SearchBackend, query: SearchQuery, *, timeout: float = SEARCH_TIMEOUT_SECONDS) -> SearchResult:
+class CircuitBreaker:
+    def __init__(self, failures_to_open: int = FAILURES_TO_OPEN, open_seconds: float = OPEN_SECONDS) -> None:
+        self.failures_to_open = failures_to_open
+        self.open_seconds = open_seconds
+        self.failures = 0
+        self.opened_at: float | None = None
+
+    def check(self) -> None:
+        if self.opened_at is not None:
+            if time.monotonic() - self.opened_at < self.open_seconds:
+                raise SearchUnavailable("search is temporarily switched off after repeated failures")
+            self.opened_at = None  # half-open: let one try through
+
+    def record(self, ok: bool) -> None:
+        if ok:
+            self.failures, self.opened_at = 0, None
+            return
+        self.failures += 1
+        if self.failures >= self.failures_to_open:
+            self.opened_at = time.monotonic()
+
+
+def _search_visible(backend: SearchBackend, engine: Engine, query: SearchQuery) -> SearchResult:
+    result = backend.search(query)
+    result.hits = drop_hidden_hits(engine, result.hits)
+    return result
+
+
+async def run_search(
+    backend: SearchBackend,
+    engine: Engine,
+    query: SearchQuery,
+    *,
+    breaker: CircuitBreaker,
+    timeout: float | None = None,
+) -> SearchResult:
+    timeout = timeout or SEARCH_TIMEOUT_SECONDS
+    breaker.check()
     loop = asyncio.get_running_loop()
     try:
-        return await asyncio.wait_for(loop.run_in_executor(_pool, backend.search, query), timeout)
+        result = await asyncio.wait_for(loop.run_in_executor(_pool, _search_visible, backend, engine, query), timeout)
     except TimeoutError as exc:
+        breaker.record(ok=False)
         raise SearchUnavailable(f"search took longer than {timeout:g} s") from exc
+    except SearchUnavailable:
+        breaker.record(ok=False)
+        raise
+    breaker.record(ok=True)
+    return result

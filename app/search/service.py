@@ -81,6 +81,26 @@ def visible_documents(engine: Engine, *, now: datetime | None = None, batch: int
                     yield document
 
 
+def drop_hidden_hits(engine: Engine, hits: list) -> list:
+    """Keep only hits the database still shows: the index may lag behind a just-hidden record."""
+    if not hits:
+        return hits
+    now = utcnow()
+    with new_session(engine, write=False) as session:
+        wanted = {(h.type, h.id) for h in hits}
+        current = build_documents(session, wanted, now=now)
+    return [h for h in hits if current.get((h.type, h.id)) is not None]
+
+
+def backlog(engine: Engine) -> dict[str, float | int]:
+    """How much the index lags: pending changes and the age of the oldest, for health checks."""
+    with new_session(engine, write=False) as session:
+        oldest = session.exec(select(SearchOutbox.created_at).order_by(col(SearchOutbox.id))).first()
+        count = len(session.exec(select(SearchOutbox.id)).all())
+    age = (utcnow() - oldest).total_seconds() if oldest else 0.0
+    return {"pending": count, "oldest_seconds": round(age, 1)}
+
+
 @dataclass
 class DrainReport:
     delivered: int = 0
@@ -131,8 +151,7 @@ def drain_all(engine: Engine, backend: SearchBackend, *, now: datetime | None = 
 
 
 def pending(engine: Engine) -> int:
-    with new_session(engine, write=False) as session:
-        return len(session.exec(select(SearchOutbox.id)).all())
+    return int(backlog(engine)["pending"])
 
 
 def visible_keys_count(engine: Engine) -> int:

@@ -4,6 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from app.search.service import backlog
+
 router = APIRouter(tags=["system"])
 
 
@@ -31,4 +33,7 @@ def readyz(request: Request) -> JSONResponse:
         except Exception as exc:
             checks["search"] = f"error: {type(exc).__name__}"
     ready = all(value == "ok" for value in checks.values())
-    return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status_code=200 if ready else 503)
+    body: dict = {"status": "ok" if ready else "unavailable", "checks": checks}
+    if checks["database"] == "ok":
+        body["search_backlog"] = backlog(request.app.state.engine)  # how far the index lags (not a failure)
+    return JSONResponse(body, status_code=200 if ready else 503)

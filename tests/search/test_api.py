@@ -100,3 +100,59 @@ def test_when_search_is_down_search_says_so_and_writes_still_succeed(settings, e
     from app.search.service import pending
 
     assert pending(engine) == 3  # kept for when search is back
+
+
+def test_a_stale_index_never_shows_a_hidden_record(settings, engine):
+    from sqlmodel import select
+
+    from app.db import unit_of_work
+    from app.models import Organization
+    from app.models.states import OrgStatus
+    from app.organizations.service import set_status
+
+    app = create_app(settings)
+    add_write_route(app)
+    with TestClient(app) as client:
+        listing_id = client.post("/_test/listings", params={"title": "Gannet magnetometer"}).json()["listing"]
+        # Suspend behind the relay's back, as if the index had not caught up yet.
+        with unit_of_work(engine) as session:
+            org = session.exec(select(Organization)).one()
+            set_status(session, org=org, status=OrgStatus.suspended, reason="test")
+        assert f"listing-{listing_id}" in app.state.search.document_ids()  # the index is stale
+        body = client.get("/api/v1/search", params={"q": "gannet"}).json()
+    assert body["hits"] == []
+
+
+class SlowBackend(DownBackend):
+    calls = 0
+
+    def search(self, query):
+        import time
+
+        SlowBackend.calls += 1
+        time.sleep(1)
+        raise AssertionError("should have timed out first")
+
+    def ensure_ready(self):
+        pass
+
+
+def test_a_slow_engine_times_out_and_the_breaker_then_fails_fast(settings, engine, monkeypatch):
+    import time
+
+    monkeypatch.setattr("app.search.runner.SEARCH_TIMEOUT_SECONDS", 0.1)
+    app = create_app(settings)
+    app.state.search = SlowBackend()
+    with TestClient(app) as client:
+        for _ in range(3):
+            assert client.get("/api/v1/search", params={"q": "x"}).status_code == 503
+        calls = SlowBackend.calls
+        started = time.monotonic()
+        assert client.get("/api/v1/search", params={"q": "x"}).status_code == 503
+        assert time.monotonic() - started < 0.1  # the breaker is open: no call, no wait
+        assert SlowBackend.calls == calls
+
+
+def test_readiness_reports_the_search_backlog(client):
+    body = client.get("/readyz").json()
+    assert body["search_backlog"] == {"pending": 0, "oldest_seconds": 0.0}
