@@ -124,3 +124,26 @@ def test_jobs_expire_closes_jobs_past_their_date(database, tmp_path):
     with new_session(database, write=False) as session:
         statuses = sorted(session.exec(select(Job.status)).all())
     assert statuses == [JobStatus.closed, JobStatus.published]
+
+
+def test_search_commands_rebuild_drain_and_verify(database, tmp_path, monkeypatch):
+    monkeypatch.setenv("QM_SEARCH_PATH", str(tmp_path / "search.db"))
+    get_settings.cache_clear()
+    runner.invoke(app, ["seed"])
+    bundle = {"organizations": [org_row(slug="o")], "listings": [listing_row("o"), listing_row("o")]}
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    imported = runner.invoke(app, ["import", str(path)])
+    assert "search index updated (3 changes)" in imported.output
+    assert "matches the database" in runner.invoke(app, ["search", "verify"]).output
+    rebuilt = runner.invoke(app, ["search", "reindex"])
+    assert rebuilt.exit_code == 0 and "rebuilt: 3 documents" in rebuilt.output
+    drained = runner.invoke(app, ["search", "drain"])
+    assert drained.exit_code == 0 and "0 still pending" in drained.output
+    (tmp_path / "search.db").unlink()
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"search.db{suffix}").unlink(missing_ok=True)
+    lost = runner.invoke(app, ["search", "verify"])
+    assert lost.exit_code == 1 and "3 missing" in lost.output
+    assert runner.invoke(app, ["search", "reindex"]).exit_code == 0
+    assert runner.invoke(app, ["search", "verify"]).exit_code == 0

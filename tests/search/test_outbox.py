@@ -140,3 +140,26 @@ def test_replaying_the_outbox_twice_changes_nothing(engine, backend):
     assert backend.document_ids() == before
     with new_session(engine, write=False) as session:
         assert session.exec(select(func.count()).select_from(SearchOutbox)).one() == 0
+
+
+@pytest.mark.postgres
+def test_the_outbox_and_reindex_work_on_postgres(postgres_url, backend):
+    from app.config import Settings
+    from app.db import create_db_engine
+    from app.imports.demo import seed_taxonomy
+    from app.migrations import upgrade
+
+    upgrade(postgres_url)
+    pg = create_db_engine(Settings(database_url=postgres_url))
+    try:
+        with unit_of_work(pg) as session:
+            seed_taxonomy(session)
+            org = make_org(session, name="Tern Photonics")
+            make_listing(session, org, title="Tern entangled photon source")
+            make_job(session, org, title="Tern laser engineer")
+        assert service.drain_all(pg, backend).delivered == 3
+        assert service.verify(pg, backend).ok
+        assert len(found(backend, "tern")) == 3
+        assert service.reindex(pg, backend) == 3
+    finally:
+        pg.dispose()
