@@ -10,8 +10,8 @@ from sqlmodel import Session, SQLModel
 
 import app.models  # noqa: F401
 from app.config import Settings
-from app.db import create_db_engine, new_session
-from app.imports.demo import seed_taxonomy
+from app.db import create_db_engine, new_session, unit_of_work
+from app.imports.demo import seed_demo, seed_taxonomy
 from app.main import create_app
 from tests import postgres_server
 
@@ -42,6 +42,18 @@ def session(engine) -> Iterator[Session]:
     """A write session for service tests; the test decides whether to commit."""
     with new_session(engine, write=True) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory):
+    """The demo data loaded once per test process: for tests that only read it."""
+    folder = tmp_path_factory.mktemp("demo")
+    engine = create_db_engine(Settings(database_url=f"sqlite:///{folder}/demo.db"))
+    SQLModel.metadata.create_all(engine)
+    with unit_of_work(engine) as session:
+        report = seed_demo(session, job_live_days=60)
+    yield engine, report
+    engine.dispose()
 
 
 @pytest.fixture

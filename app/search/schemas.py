@@ -31,6 +31,10 @@ class SearchUnavailable(RuntimeError):
     """The engine is down, too slow or failing: search degrades, writes carry on."""
 
 
+class SearchRejected(SearchUnavailable):
+    """The engine is up but refused a change; in Meilisearch one bad document fails its whole batch."""
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     q: str = ""

@@ -20,7 +20,7 @@ from app.models.vocab import InterestKind
 from app.organizations.service import visible_organizations
 from app.search.backend import SearchBackend
 from app.search.documents import document_id, job_document, listing_document, organization_document
-from app.search.schemas import SearchUnavailable
+from app.search.schemas import SearchRejected, SearchUnavailable
 
 DocKey = tuple[str, int]
 MAX_BACKOFF = timedelta(minutes=10)
@@ -118,17 +118,41 @@ def drain(engine: Engine, backend: SearchBackend, *, batch: int = 500, now: date
         if not rows:
             return DrainReport()
         documents = build_documents(session, {(r.doc_type, r.doc_id) for r in rows}, now=now)
-    row_ids = [r.id for r in rows]
+    rows_of: dict[DocKey, list[int]] = {}
+    for row in rows:
+        rows_of.setdefault((row.doc_type, row.doc_id), []).append(row.id)
     try:
-        backend.upsert([d for d in documents.values() if d is not None])
-        backend.delete([document_id(*key) for key, d in documents.items() if d is None])
+        _deliver(backend, documents)
+        failed: dict[DocKey, str] = {}
+    except SearchRejected:
+        # One bad document must not hold back the rest: deliver one by one, park the ones refused.
+        failed = _deliver_one_by_one(backend, documents)
     except SearchUnavailable as exc:
-        _postpone(engine, row_ids, str(exc), now=now)
-        return DrainReport(failed=len(row_ids), error=str(exc))
+        _postpone(engine, [r.id for r in rows], str(exc), now=now)
+        return DrainReport(failed=len(rows), error=str(exc))
+    delivered = [row_id for key, ids in rows_of.items() if key not in failed for row_id in ids]
     with unit_of_work(engine) as session:
         # Only the rows read above: a change queued meanwhile has a newer row and goes in the next batch.
-        session.execute(delete(SearchOutbox).where(col(SearchOutbox.id).in_(row_ids)))
-    return DrainReport(delivered=len(row_ids))
+        session.execute(delete(SearchOutbox).where(col(SearchOutbox.id).in_(delivered)))
+    for key, error in failed.items():
+        _postpone(engine, rows_of[key], error, now=now)
+    error = next(iter(failed.values()), None)
+    return DrainReport(delivered=len(delivered), failed=sum(len(rows_of[k]) for k in failed), error=error)
+
+
+def _deliver(backend: SearchBackend, documents: dict[DocKey, dict | None]) -> None:
+    backend.upsert([d for d in documents.values() if d is not None])
+    backend.delete([document_id(*key) for key, d in documents.items() if d is None])
+
+
+def _deliver_one_by_one(backend: SearchBackend, documents: dict[DocKey, dict | None]) -> dict[DocKey, str]:
+    failed: dict[DocKey, str] = {}
+    for key, document in documents.items():
+        try:
+            _deliver(backend, {key: document})
+        except SearchRejected as exc:
+            failed[key] = str(exc)
+    return failed
 
 
 def _postpone(engine: Engine, row_ids: list[int], error: str, *, now: datetime) -> None:
@@ -140,13 +164,14 @@ def _postpone(engine: Engine, row_ids: list[int], error: str, *, now: datetime) 
 
 
 def drain_all(engine: Engine, backend: SearchBackend, *, now: datetime | None = None) -> DrainReport:
-    """Drain until nothing is due or the engine fails."""
+    """Drain until nothing is due or the engine fails (parked documents wait for their retry time)."""
     total = DrainReport()
     while True:
         report = drain(engine, backend, now=now)
         total.delivered += report.delivered
-        if report.failed or not report.delivered:
-            total.failed, total.error = report.failed, report.error
+        total.failed += report.failed
+        total.error = report.error or total.error
+        if not report.delivered:
             return total
 
 
@@ -174,6 +199,7 @@ def reindex(
             yield document
 
     count = backend.rebuild(counted())
+    _redeliver_changed_since(engine, backend, started=now)
     if progress:
         progress(count)
     if newest is not None:
@@ -188,6 +214,18 @@ def index_is_empty(engine: Engine, backend: SearchBackend) -> bool:
         return False
     with new_session(engine, write=False) as session:
         return bool(visible_keys(session, now=utcnow()))
+
+
+def _redeliver_changed_since(engine: Engine, backend: SearchBackend, *, started: datetime) -> None:
+    """Records changed while the rebuild read the database may have reached the old index only."""
+    since = started - timedelta(seconds=1)
+    with new_session(engine, write=False) as session:
+        keys = {("organization", i) for i in session.exec(select(Organization.id).where(col(Organization.updated_at) >= since))}
+        keys |= {("listing", i) for i in session.exec(select(Listing.id).where(col(Listing.updated_at) >= since))}
+        keys |= {("job", i) for i in session.exec(select(Job.id).where(col(Job.updated_at) >= since))}
+        documents = build_documents(session, keys, now=utcnow()) if keys else {}
+    if documents:
+        _deliver(backend, documents)
 
 
 @dataclass

@@ -32,7 +32,8 @@ EMBEDDED_WEIGHTS = {"title": 10.0, "tags": 5.0, "org": 3.0, "body": 1.0}
 
 FILTERABLE_ATTRIBUTES = FACETS
 SORTABLE_ATTRIBUTES = ("timestamp",)
-RANKING_RULES = ("words", "typo", "proximity", "attribute", "sort", "exactness")
+# "sort" right after "words": with a sort asked for (newest), date decides before typo and proximity.
+RANKING_RULES = ("words", "sort", "typo", "proximity", "attribute", "exactness")
 
 # Meilisearch's rule, used by both engines: words of 5+ characters allow one typo, 9+ allow two.
 TYPO_ONE_TYPO_FROM = 5

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 from sqlalchemy import func
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from app.catalog.service import categories_by_path, leaf_paths
 from app.config import Settings
@@ -34,15 +34,9 @@ def table_counts(engine) -> dict[str, int]:
         return {m.__name__: session.exec(select(func.count()).select_from(m)).one() for m in TABLES}
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    engine = create_db_engine(Settings(database_url=f"sqlite:///{folder}/demo.db"))
-    SQLModel.metadata.create_all(engine)
-    with unit_of_work(engine) as session:
-        report = seed_demo(session, job_live_days=60)
-    yield engine, report
-    engine.dispose()
+@pytest.fixture
+def demo(demo_database):
+    return demo_database
 
 
 def test_demo_has_at_least_60_organisations_of_every_type(demo):

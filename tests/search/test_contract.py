@@ -31,6 +31,8 @@ def engine(request, tmp_path):
     backend.ensure_ready()
     backend.rebuild(documents())
     yield backend
+    if hasattr(backend, "drop_index"):  # a shared server must not collect test indexes
+        backend.drop_index()
     backend.close()
 
 

@@ -7,6 +7,7 @@ just enough of the REST API to drive one call at a time; it never stands in for 
 
 import json
 import socket
+import time
 from collections.abc import Callable
 
 import httpx2
@@ -345,6 +346,20 @@ def test_an_unreachable_server_fails_fast():
         with pytest.raises(SearchUnavailable, match="Meilisearch"):
             operation(backend)
     backend.close()
+
+
+def test_a_server_that_never_answers_times_out_quickly():
+    with socket.socket() as silent:  # accepts connections (the kernel's backlog) but never replies
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        backend = MeilisearchBackend(f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=0.3, search_timeout=0.2)
+        started = time.monotonic()
+        with pytest.raises(SearchUnavailable, match="timed out"):
+            backend.search(SearchQuery(q="cryostat"))
+        with pytest.raises(SearchUnavailable, match="timed out"):
+            backend.upsert([DOC])
+        assert time.monotonic() - started < 2
+        backend.close()
 
 
 # ---- what the engine sends and how it reads the answers ----------------------------------------------------

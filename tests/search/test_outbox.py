@@ -163,3 +163,73 @@ def test_the_outbox_and_reindex_work_on_postgres(postgres_url, backend):
         assert service.reindex(pg, backend) == 3
     finally:
         pg.dispose()
+
+
+class PickyBackend:
+    """Refuses any batch holding a 'poisoned' document, as Meilisearch fails a whole batch for one bad id."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def upsert(self, documents):
+        from app.search.schemas import SearchRejected
+
+        if any("Poisoned" in d["title"] for d in documents):
+            raise SearchRejected("task failed: invalid_document_id")
+        self.real.upsert(documents)
+
+    def delete(self, ids):
+        self.real.delete(ids)
+
+
+def test_one_refused_document_does_not_hold_back_the_rest(engine, backend):
+    with unit_of_work(engine) as session:
+        org = make_org(session, name="Skua Optics")
+        bad = make_listing(session, org, title="Poisoned listing")
+        make_listing(session, org, title="Skua isolator")
+    report = service.drain(engine, PickyBackend(backend))
+    assert report.delivered == 2 and report.failed == 1 and "invalid_document_id" in report.error
+    assert found(backend, "skua") == {f"organization-{org.id}", f"listing-{bad.id + 1}"}
+    parked = outbox_rows(engine)
+    assert [(r.doc_type, r.doc_id, r.attempts) for r in parked] == [("listing", bad.id, 1)]
+
+
+class SwappingBackend:
+    """Rebuilds into a new index and swaps at the end, as Meilisearch does: writes meanwhile go to the old one."""
+
+    def __init__(self) -> None:
+        self.live: dict[str, dict] = {}
+
+    def upsert(self, documents):
+        self.live.update({d["id"]: d for d in documents})
+
+    def delete(self, ids):
+        for doc_id in ids:
+            self.live.pop(doc_id, None)
+
+    def rebuild(self, documents):
+        fresh = {d["id"]: d for d in documents}
+        self.live = fresh
+        return len(fresh)
+
+
+def test_a_change_drained_during_a_rebuild_is_not_lost(engine, monkeypatch):
+    from app.search.outbox import enqueue
+
+    backend = SwappingBackend()
+    with unit_of_work(engine) as session:
+        listing = make_listing(session, make_org(session), title="Fulmar spectrometer")
+    service.drain_all(engine, backend)
+    real = service.visible_documents
+
+    def documents_then_a_concurrent_edit(engine_, **kwargs):
+        yield from real(engine_, **kwargs)  # the rebuild has read the old title …
+        with unit_of_work(engine) as session:  # … when a member renames it and the relay delivers that
+            changed = session.get(Listing, listing.id)
+            changed.title, changed.updated_at = "Petrel spectrometer", utcnow()
+            enqueue(session, "listing", listing.id)
+        service.drain_all(engine, backend)  # into the old index, about to be swapped away
+
+    monkeypatch.setattr(service, "visible_documents", documents_then_a_concurrent_edit)
+    service.reindex(engine, backend)
+    assert backend.live[f"listing-{listing.id}"]["title"] == "Petrel spectrometer"

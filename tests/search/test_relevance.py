@@ -5,11 +5,7 @@ to ranking breaks one, decide whether the engine or the judgement is wrong; do n
 """
 
 import pytest
-from sqlmodel import SQLModel
 
-from app.config import Settings
-from app.db import create_db_engine, unit_of_work
-from app.imports.demo import seed_demo
 from app.search import service
 from app.search.embedded import EmbeddedBackend
 from app.search.schemas import SearchQuery
@@ -70,18 +66,13 @@ JUDGEMENTS = [
 
 
 @pytest.fixture(scope="module")
-def demo_index(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("relevance")
-    engine = create_db_engine(Settings(database_url=f"sqlite:///{folder}/demo.db"))
-    SQLModel.metadata.create_all(engine)
-    with unit_of_work(engine) as session:
-        seed_demo(session, job_live_days=60)
-    backend = EmbeddedBackend(str(folder / "index.db"))
+def demo_index(demo_database, tmp_path_factory):
+    engine, _ = demo_database
+    backend = EmbeddedBackend(str(tmp_path_factory.mktemp("relevance") / "index.db"))
     backend.ensure_ready()
     service.reindex(engine, backend)
     yield backend
     backend.close()
-    engine.dispose()
 
 
 def test_there_are_enough_judgements_in_both_languages():
