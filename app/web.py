@@ -3,8 +3,11 @@
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -14,7 +17,12 @@ from jinja2_fragments import render_block
 
 from app.config import PROJECT_ROOT
 from app.i18n import BABEL_LOCALES, LANG_COOKIE, LANGUAGES, negotiate, translations
+from app.markdown import render_markdown
 from app.models.labels import label
+from app.organizations.geography import CN_PROVINCES
+from app.pagination import toggled, url_with
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 environment = Environment(
     loader=FileSystemLoader(PROJECT_ROOT / "templates"),
@@ -24,6 +32,8 @@ environment = Environment(
     lstrip_blocks=True,
 )
 environment.install_null_translations(newstyle=True)  # real catalogues are passed per request, below
+environment.filters["markdown"] = render_markdown
+environment.globals["HTMX_JS"] = "/static/vendor/htmx-2.0.11.min.js"
 
 _GETTEXT = {lang: _make_new_gettext(translations(lang).gettext) for lang in LANGUAGES}
 _NGETTEXT = {lang: _make_new_ngettext(translations(lang).ngettext) for lang in LANGUAGES}
@@ -49,7 +59,25 @@ def localized(record: Any, field: str, language: str) -> str:
 
 
 def is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true"
+    """An htmx request that wants a fragment (not a boosted page load, not a history restore)."""
+    return (
+        request.headers.get("hx-request") == "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+        and request.headers.get("hx-boosted") != "true"
+    )
+
+
+def country_name(code: str | None, language: str) -> str:
+    if not code:
+        return ""
+    return Locale.parse(BABEL_LOCALES[language]).territories.get(code, code)
+
+
+def province_name(code: str | None, language: str) -> str:
+    if not code or code not in CN_PROVINCES:
+        return ""
+    english, chinese, _ = CN_PROVINCES[code]
+    return chinese if language == "zh" else english
 
 
 def _context(request: Request, language: str) -> dict[str, Any]:
@@ -63,6 +91,10 @@ def _context(request: Request, language: str) -> dict[str, Any]:
     def format_date(value: date | datetime | None, style: str = "medium") -> str:
         return babel_format_date(value, format=style, locale=babel_locale) if value else ""
 
+    def format_datetime(value: datetime | None, style: str = "medium") -> str:
+        # Shown in Beijing time: the alliance's members and events are there.
+        return babel_format_datetime(value, format=style, tzinfo=BEIJING, locale=babel_locale) if value else ""
+
     return {
         "request": request,
         "language": language,
@@ -72,8 +104,15 @@ def _context(request: Request, language: str) -> dict[str, Any]:
         "tr": lambda record, field: localized(record, field, language),
         "label": lambda value: label(value, language),
         "format_date": format_date,
+        "format_datetime": format_datetime,
         "format_number": lambda value: format_decimal(value, locale=babel_locale),
         "url_with_lang": url_with_lang,
+        "url_with": lambda **changes: url_with(request, **changes),
+        "toggled": lambda name, value: toggled(request, name, value),
+        "country_name": lambda code: country_name(code, language),
+        "province_name": lambda code: province_name(code, language),
+        "canonical_url": str(request.url.replace(query=None)),
+        "base_url": str(request.base_url).rstrip("/"),
     }
 
 
