@@ -31,7 +31,7 @@ test: install
 messages: $(INSTALLED)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --no-wrap \
 		--project=QMarket -o app/locale/messages.pot .
-	$(BIN)/pybabel update -i app/locale/messages.pot -d app/locale --no-wrap --ignore-obsolete
+	$(BIN)/pybabel update -i app/locale/messages.pot -d app/locale --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -14,6 +14,7 @@ from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import create_db_engine
 from app.errors import install_error_handlers
 from app.i18n import LANG_COOKIE, parse_language
+from app.organizations.routes import router as organizations_router
 from app.search.backend import create_backend
 from app.search.relay import OutboxRelay
 from app.search.runner import CircuitBreaker
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.include_router(system_router)
     app.include_router(catalog_router)
+    app.include_router(organizations_router)
     app.include_router(search_api_router)
     logging.basicConfig(level=logging.INFO)
     return app

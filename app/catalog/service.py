@@ -7,6 +7,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.catalog.schemas import CategoryNode, ListingIn
+from app.errors import NotFound
 from app.models import Category, Listing, Organization
 from app.models.base import Outcome, assign, outcome, utcnow
 from app.models.states import LISTING, ListingStatus, OrgStatus
@@ -128,3 +129,50 @@ def set_listing_status(session: Session, *, listing: Listing, status: ListingSta
         LISTING.move(listing, status)
     listing.updated_at = now
     enqueue(session, "listing", listing.id)
+
+
+def get_visible_listing(session: Session, slug: str) -> tuple[Listing, Organization, Category]:
+    """The listing behind a public URL; NotFound when it does not exist or must not be seen."""
+    row = session.execute(
+        visible_listings()
+        .join(Category, col(Category.id) == Listing.category_id)
+        .with_only_columns(Listing, Organization, Category)
+        .where(Listing.slug == slug)
+    ).first()
+    if row is None:
+        raise NotFound("no such listing")
+    return row[0], row[1], row[2]
+
+
+def newest_listings(session: Session, *, limit: int) -> list[tuple[Listing, Organization, Category]]:
+    rows = session.execute(
+        visible_listings()
+        .join(Category, col(Category.id) == Listing.category_id)
+        .with_only_columns(Listing, Organization, Category)
+        .order_by(col(Listing.published_at).desc(), col(Listing.id).desc())
+        .limit(limit)
+    ).all()
+    return [tuple(r) for r in rows]
+
+
+def related_listings(session: Session, listing: Listing, *, limit: int) -> list[tuple[Listing, Organization]]:
+    """Other visible listings in the same subcategory, newest first."""
+    rows = session.execute(
+        visible_listings()
+        .with_only_columns(Listing, Organization)
+        .where(Listing.category_id == listing.category_id, Listing.id != listing.id)
+        .order_by(col(Listing.published_at).desc())
+        .limit(limit)
+    ).all()
+    return [tuple(r) for r in rows]
+
+
+def organization_listings(session: Session, org: Organization) -> list[tuple[Listing, Category]]:
+    rows = session.execute(
+        visible_listings()
+        .join(Category, col(Category.id) == Listing.category_id)
+        .with_only_columns(Listing, Category)
+        .where(Listing.organization_id == org.id)
+        .order_by(col(Category.path), col(Listing.title))
+    ).all()
+    return [tuple(r) for r in rows]

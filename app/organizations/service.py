@@ -4,8 +4,18 @@ from datetime import datetime
 
 from sqlmodel import Session, col, delete, select
 
-from app.errors import Invalid
-from app.models import Category, Job, Listing, Organization, OrganizationCategory
+from app.errors import Invalid, NotFound
+from app.models import (
+    Category,
+    Job,
+    Listing,
+    Organization,
+    OrganizationCategory,
+    Webinar,
+    WebinarPresenter,
+    WorkingGroup,
+    WorkingGroupMember,
+)
 from app.models.base import Outcome, assign, outcome, utcnow
 from app.models.states import ORGANIZATION, OrgStatus
 from app.models.vocab import InterestKind, Region
@@ -107,3 +117,32 @@ def interests(session: Session, org: Organization) -> dict[InterestKind, list[Ca
     for kind, category in rows:
         result[InterestKind(kind)].append(category)
     return result
+
+
+def get_visible_organization(session: Session, slug: str) -> Organization:
+    org = session.exec(visible_organizations().where(Organization.slug == slug)).first()
+    if org is None:
+        raise NotFound("no such organisation")
+    return org
+
+
+def presented_webinars(session: Session, org: Organization) -> list[Webinar]:
+    return list(
+        session.exec(
+            select(Webinar)
+            .join(WebinarPresenter, col(WebinarPresenter.webinar_id) == Webinar.id)
+            .where(WebinarPresenter.organization_id == org.id)
+            .order_by(col(Webinar.starts_at).desc())
+        ).all()
+    )
+
+
+def working_groups_of(session: Session, org: Organization) -> list[WorkingGroup]:
+    return list(
+        session.exec(
+            select(WorkingGroup)
+            .join(WorkingGroupMember, col(WorkingGroupMember.group_id) == WorkingGroup.id)
+            .where(WorkingGroupMember.organization_id == org.id)
+            .order_by(col(WorkingGroup.name))
+        ).all()
+    )
