@@ -26,10 +26,26 @@ class Settings(BaseSettings):
 
     # How long a published job stays live unless its poster sets a shorter date.
     job_live_days: int = Field(default=60, ge=1, le=365)
+    # Sessions end after this much inactivity, and in any case after the maximum lifetime.
+    session_idle_minutes: int = Field(default=120, ge=5)
+    session_max_hours: int = Field(default=24 * 14, ge=1)
+    # Sign-in attempts per account, and per client address, in the rate-limit window.
+    signin_limit: int = 10
+    signin_window_seconds: int = 300
+    reset_limit: int = 5
+    reset_window_seconds: int = 3600
+    # Served over https (production): cookies get Secure and the __Host- prefix, HSTS is sent.
+    https: bool = False
+    # The client's address comes from X-Forwarded-For only behind a proxy that sets it.
+    trust_forwarded_for: bool = False
     # Postgres pool; SQLite ignores these.
     db_pool_size: int = 5
     db_max_overflow: int = 5
     db_pool_timeout: float = 5.0
+
+    @property
+    def session_cookie(self) -> str:
+        return "__Host-qm_session" if self.https else "qm_session"
 
     @property
     def is_sqlite(self) -> bool:

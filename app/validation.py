@@ -16,7 +16,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class InputModel(BaseModel):
-    """Unknown fields are an error (a typo must not pass silently); strings are trimmed."""
+    """Unknown fields are an error (a typo must not pass silently); strings are trimmed, except where a
+    field's own constraint says otherwise (passwords are taken exactly as typed)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

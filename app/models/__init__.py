@@ -1,6 +1,6 @@
 """Every table, imported here so that SQLModel.metadata (and so Alembic) sees them all."""
 
-from app.models.account import ApiToken, Membership, User
+from app.models.account import ApiToken, Membership, PasswordResetToken, RateLimitHit, User, UserSession
 from app.models.audit import AuditEntry
 from app.models.catalog import Category, Listing
 from app.models.community import Inquiry, WorkingGroup, WorkingGroupMember
@@ -19,8 +19,11 @@ __all__ = [
     "Membership",
     "Organization",
     "OrganizationCategory",
+    "PasswordResetToken",
+    "RateLimitHit",
     "SearchOutbox",
     "User",
+    "UserSession",
     "Webinar",
     "WebinarListing",
     "WebinarPresenter",

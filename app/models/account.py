@@ -50,3 +50,45 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = timestamp_column()
     last_used_at: datetime | None = timestamp_column(nullable=True)
     revoked_at: datetime | None = timestamp_column(nullable=True)
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored, so a leaked
+    database does not hand out sessions. Deleting the row ends the session at once."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(
+        sa_column=sa.Column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    created_at: datetime = timestamp_column()
+    last_seen_at: datetime = timestamp_column()
+    expires_at: datetime = timestamp_column()
+    ip: str | None = Field(default=None, max_length=45)
+    user_agent: str | None = Field(default=None, max_length=200)
+
+
+class PasswordResetToken(SQLModel, table=True):
+    __tablename__ = "password_reset_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(
+        sa_column=sa.Column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    created_at: datetime = timestamp_column()
+    expires_at: datetime = timestamp_column()
+    used_at: datetime | None = timestamp_column(nullable=True)
+
+
+class RateLimitHit(SQLModel, table=True):
+    """One attempt counted against a limit (sign-in, reset, inquiries …); old rows are pruned."""
+
+    __tablename__ = "rate_limit_hit"
+    __table_args__ = (sa.Index("ix_rate_limit_hit_key_time", "key", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200)
+    created_at: datetime = timestamp_column()
