@@ -6,8 +6,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
+from app.accounts.sessions import resolve
 from app.config import Settings
 from app.db import after_commit, unit_of_work
+from app.errors import NotFound
+from app.models import User
 from app.search.backend import SearchBackend
 from app.search.outbox import QUEUED
 
@@ -40,3 +43,45 @@ def get_search(request: Request) -> SearchBackend:
 
 
 SearchDep = Annotated[SearchBackend, Depends(get_search)]
+
+
+def client_ip(request: Request) -> str:
+    """The client's address; X-Forwarded-For counts only when a trusted proxy sets it."""
+    settings: Settings = request.app.state.settings
+    if settings.trust_forwarded_for:
+        forwarded = request.headers.get("x-forwarded-for", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:45]
+    return request.client.host if request.client else "unknown"
+
+
+class SignInRequired(Exception):
+    """Raised for pages that need a signed-in user; answered with a redirect to the sign-in page."""
+
+
+def get_optional_user(request: Request, session: SessionDep) -> User | None:
+    if not hasattr(request.state, "user"):
+        token = request.cookies.get(request.app.state.settings.session_cookie)
+        request.state.user = resolve(session, token, settings=request.app.state.settings)
+    return request.state.user
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+def get_current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise SignInRequired()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_staff_user(user: CurrentUser) -> User:
+    if not user.is_staff:
+        raise NotFound()  # staff pages do not exist for anyone else
+    return user
+
+
+StaffUser = Annotated[User, Depends(get_staff_user)]

@@ -5,23 +5,31 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
+from app.accounts.routes import router as accounts_router
 from app.api.search import router as search_api_router
 from app.catalog.routes import router as catalog_router
+from app.community.routes import router as community_router
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import create_db_engine
 from app.errors import install_error_handlers
 from app.i18n import LANG_COOKIE, parse_language
+from app.jobs.routes import router as jobs_router
 from app.organizations.routes import router as organizations_router
 from app.search.backend import create_backend
 from app.search.relay import OutboxRelay
+from app.search.routes import router as search_router
 from app.search.runner import CircuitBreaker
 from app.search.schemas import SearchUnavailable
 from app.search.service import index_is_empty, reindex
 from app.search.text import load_segmenter
+from app.security.csrf import verify_csrf
+from app.security.headers import SecurityHeaders
 from app.system.routes import router as system_router
+from app.system.sitemap import router as sitemap_router
+from app.webinars.routes import router as webinars_router
 
 log = logging.getLogger("qmarket")
 
@@ -46,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="QMarket",
+        dependencies=[Depends(verify_csrf)],  # every unsafe request, on every router
         lifespan=lifespan,
         docs_url=None if settings.environment == "production" else "/docs",
         redoc_url=None,
@@ -66,10 +75,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response.set_cookie(LANG_COOKIE, chosen, max_age=ONE_YEAR, samesite="lax", httponly=True)
         return response
 
+    app.add_middleware(SecurityHeaders, https_only=settings.https)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.include_router(system_router)
+    app.include_router(accounts_router)
+    app.include_router(sitemap_router)
+    app.include_router(webinars_router)
+    app.include_router(community_router)
     app.include_router(catalog_router)
     app.include_router(organizations_router)
+    app.include_router(jobs_router)
+    app.include_router(search_router)
     app.include_router(search_api_router)
     logging.basicConfig(level=logging.INFO)
     return app

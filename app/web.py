@@ -21,6 +21,7 @@ from app.markdown import render_markdown
 from app.models.labels import label
 from app.organizations.geography import CN_PROVINCES
 from app.pagination import toggled, url_with
+from app.security.csrf import csrf_token
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -56,6 +57,25 @@ def localized(record: Any, field: str, language: str) -> str:
     english = getattr(record, field, None) or ""
     chinese = getattr(record, f"{field}_zh", None) or ""
     return (chinese or english) if language == "zh" else (english or chinese)
+
+
+def safe_next(target: str | None, default: str = "/account") -> str:
+    """Where to go after signing in: only a path on this site, never another host (//evil, https:…)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target or "\n" in target:
+        return default
+    return target
+
+
+def current_user(request: Request):
+    """The signed-in user, for the page header; resolved once per request."""
+    if not hasattr(request.state, "user"):
+        from app.accounts.sessions import resolve
+        from app.db import new_session
+
+        settings = request.app.state.settings
+        with new_session(request.app.state.engine, write=False) as session:
+            request.state.user = resolve(session, request.cookies.get(settings.session_cookie), settings=settings)
+    return request.state.user
 
 
 def is_htmx(request: Request) -> bool:
@@ -112,6 +132,9 @@ def _context(request: Request, language: str) -> dict[str, Any]:
         "country_name": lambda code: country_name(code, language),
         "province_name": lambda code: province_name(code, language),
         "canonical_url": str(request.url.replace(query=None)),
+        "current_user": current_user(request),
+        "csrf_token": lambda: csrf_token(request),
+        "csp_nonce": getattr(request.state, "csp_nonce", ""),
         "base_url": str(request.base_url).rstrip("/"),
     }
 
@@ -133,4 +156,6 @@ def render(
         html = environment.get_template(template).render(full_context)
     response = HTMLResponse(html, status_code=status_code)
     response.headers.append("Vary", "HX-Request")
+    if full_context["current_user"] is not None:
+        response.headers["Cache-Control"] = "no-store"  # pages of a signed-in member are nobody else's
     return response

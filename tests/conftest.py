@@ -16,6 +16,19 @@ from app.main import create_app
 from tests import postgres_server
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing():
+    """Argon2id with the smallest cost: the suite signs in hundreds of times. Production keeps the defaults."""
+    from argon2 import PasswordHasher
+
+    from app.accounts import service
+
+    real = service._hasher
+    service._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    service._hasher = real
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(

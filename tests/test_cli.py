@@ -95,7 +95,7 @@ def test_users_create_hashes_the_password(database):
     ("args", "message"),
     [
         (["--email", "not-an-email", "--password", "long enough pass"], "email: must be an e-mail address"),
-        (["--email", "a@b.example", "--password", "short"], "password: String should have at least 10"),
+        (["--email", "a@b.example", "--password", "short"], "password: must be at least 10 characters long"),
     ],
 )
 def test_users_create_refuses_bad_input(database, args, message):

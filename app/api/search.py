@@ -1,52 +1,24 @@
 """GET /api/v1/search: one search across organisations, listings and jobs (DESIGN §4)."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from app.api.schemas import SearchHitOut, SearchOut
 from app.deps import SearchDep
-from app.search.schemas import MAX_PAGE, MAX_PER_PAGE, DocType, SearchQuery, SearchUnavailable, SortOrder
+from app.search.params import SearchParamsDep
 from app.search.runner import run_search
+from app.search.schemas import SearchUnavailable
 from app.web import request_language
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
-MAX_QUERY_LENGTH = 5000
-Values = Annotated[list[Annotated[str, Query(max_length=80)]] | None, Query(max_length=20)]
-
 
 @router.get("/search", response_model=SearchOut, responses={503: {"description": "search is unavailable"}})
-async def search(
-    request: Request,
-    backend: SearchDep,
-    q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH)] = "",
-    type: Annotated[list[DocType] | None, Query(max_length=3)] = None,  # noqa: A002  (the contract's name)
-    category: Values = None,
-    country: Values = None,
-    region: Values = None,
-    org_type: Values = None,
-    membership: Values = None,
-    domains: Values = None,
-    kind: Values = None,
-    function: Values = None,
-    employment_type: Values = None,
-    workplace: Values = None,
-    sort: SortOrder = "relevance",
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
-):
-    given = {
-        "type": type, "category": category, "country": country, "region": region, "org_type": org_type,
-        "membership": membership, "domains": domains, "kind": kind, "function": function,
-        "employment_type": employment_type, "workplace": workplace,
-    }
-    filters = {name: tuple(dict.fromkeys(values)) for name, values in given.items() if values}
+async def search(request: Request, backend: SearchDep, params: SearchParamsDep):
     language = request_language(request)
-    query = SearchQuery(q=q, filters=filters, sort=sort, page=page, per_page=per_page, language=language)
     try:
-        result = await run_search(backend, request.app.state.engine, query, breaker=request.app.state.search_breaker)
+        result = await run_search(backend, request.app.state.engine, params.query(language),
+                                  breaker=request.app.state.search_breaker)
     except SearchUnavailable:
         body = {"error": "search_unavailable", "message": "Search is unavailable right now; please try again shortly.",
                 "errors": []}

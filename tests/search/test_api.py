@@ -6,6 +6,7 @@ from app.deps import SessionDep
 from app.main import create_app
 from app.search.schemas import SearchUnavailable
 from tests.factories import make_job, make_listing, make_org
+from tests.helpers import csrf_headers
 
 
 def add_write_route(app):
@@ -24,7 +25,7 @@ def test_a_write_request_is_searchable_as_soon_as_it_returns(settings, engine):
     app = create_app(settings)
     add_write_route(app)
     with TestClient(app) as client:
-        created = client.post("/_test/listings", params={"title": "Albatross cryostat"})
+        created = client.post("/_test/listings", headers=csrf_headers(client), params={"title": "Albatross cryostat"})
         assert created.status_code == 200
         body = client.get("/api/v1/search", params={"q": "albatross", "lang": "en"}).json()
     assert body["total"] == 3
@@ -40,7 +41,7 @@ def test_filters_pagination_and_language(settings, engine):
     add_write_route(app)
     with TestClient(app) as client:
         for n in range(3):
-            client.post("/_test/listings", params={"title": f"Pelican laser {n}"})
+            client.post("/_test/listings", headers=csrf_headers(client), params={"title": f"Pelican laser {n}"})
         jobs = client.get("/api/v1/search", params={"q": "pelican", "type": "job", "per_page": 2}).json()
         assert jobs["total"] == 3 and len(jobs["hits"]) == 2 and {h["type"] for h in jobs["hits"]} == {"job"}
         page_two = client.get("/api/v1/search", params={"q": "pelican", "type": "job", "per_page": 2, "page": 2}).json()
@@ -94,7 +95,7 @@ def test_when_search_is_down_search_says_so_and_writes_still_succeed(settings, e
         response = client.get("/api/v1/search", params={"q": "anything"})
         assert response.status_code == 503 and response.headers["retry-after"] == "30"
         assert response.json()["error"] == "search_unavailable"
-        assert client.post("/_test/listings", params={"title": "Puffin detector"}).status_code == 200
+        assert client.post("/_test/listings", headers=csrf_headers(client), params={"title": "Puffin detector"}).status_code == 200
         assert client.get("/readyz").status_code == 503
         assert client.get("/").status_code == 200  # other pages are unaffected
     from app.search.service import pending
@@ -113,7 +114,7 @@ def test_a_stale_index_never_shows_a_hidden_record(settings, engine):
     app = create_app(settings)
     add_write_route(app)
     with TestClient(app) as client:
-        listing_id = client.post("/_test/listings", params={"title": "Gannet magnetometer"}).json()["listing"]
+        listing_id = client.post("/_test/listings", headers=csrf_headers(client), params={"title": "Gannet magnetometer"}).json()["listing"]
         # Suspend behind the relay's back, as if the index had not caught up yet.
         with unit_of_work(engine) as session:
             org = session.exec(select(Organization)).one()

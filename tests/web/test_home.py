@@ -9,7 +9,7 @@ from tests.factories import make_listing, make_org
 
 def count_of(html: str, name: str) -> int:
     """The number shown next to a category name on the home page."""
-    match = re.search(rf">{re.escape(name)}</span>\s*<span class=\"count\"[^>]*>([\d,]+)<", html)
+    match = re.search(rf">{re.escape(name)}</(?:span|a)>\s*<span class=\"count\"[^>]*>([\d,]+)<", html)
     assert match, f"{name} not on the page"
     return int(match.group(1).replace(",", ""))
 

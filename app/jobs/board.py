@@ -1,0 +1,204 @@
+"""The public jobs board: live jobs filtered, counted per facet and paged; one job and whether it is gone.
+
+Filters combine like the search engine's: the values of one filter are alternatives (OR), different filters
+all apply (AND). A facet's counts apply every *other* filter, so a visitor can always add a second value.
+"""
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from markupsafe import Markup
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from app.errors import NotFound
+from app.jobs.service import live_jobs
+from app.models import Job, Organization
+from app.models.states import JobStatus, OrgStatus
+from app.pagination import Pagination
+from app.search.backend import SearchBackend
+from app.search.runner import CircuitBreaker, run_search
+from app.search.schemas import SearchQuery
+
+# The filters of the board, in the order the filter panel shows them. All are facets of the search engine.
+JOB_FACETS = ("function", "employment_type", "workplace", "country", "region", "org_type")
+Sort = Literal["relevance", "newest", "expiring"]
+
+
+@dataclass(frozen=True)
+class JobFilters:
+    values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet → accepted values
+
+    @classmethod
+    def of(cls, **given: list[Any] | None) -> "JobFilters":
+        return cls({name: tuple(dict.fromkeys(str(v) for v in given[name])) for name in JOB_FACETS if given.get(name)})
+
+    def without(self, name: str) -> "JobFilters":
+        return JobFilters({k: v for k, v in self.values.items() if k != name})
+
+    def selected(self, name: str) -> tuple[str, ...]:
+        return self.values.get(name, ())
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(filter, value) for every value chosen, in panel order: for links and 'remove this filter'."""
+        return [(name, value) for name in JOB_FACETS for value in self.selected(name)]
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+
+@dataclass
+class BoardRow:
+    job: Job
+    org: Organization
+    highlight: Markup | None = None
+
+
+@dataclass
+class Board:
+    rows: list[BoardRow]
+    pages: Pagination
+    facets: dict[str, list[tuple[str, int]]]
+    sort: Sort
+
+
+def _live(*columns, now: datetime):
+    """Columns of live jobs (and their organisations), by live_jobs()'s own conditions."""
+    joined = select(*columns).select_from(Job).join(Organization, col(Organization.id) == Job.organization_id)
+    return joined.where(live_jobs(now).whereclause)
+
+
+def _column(name: str):
+    return col(Organization.org_type) if name == "org_type" else col(getattr(Job, name))
+
+
+def _filtered(query, filters: JobFilters):
+    for name, values in filters.values.items():
+        query = query.where(_column(name).in_(values))
+    return query
+
+
+def _ordered(query, sort: Sort):
+    if sort == "expiring":
+        return query.order_by(col(Job.expires_at).asc(), col(Job.id).asc())
+    return query.order_by(col(Job.published_at).desc(), col(Job.id).desc())
+
+
+def _facet_list(counts: dict[str, int], selected: tuple[str, ...]) -> list[tuple[str, int]]:
+    """Most common first; a chosen value stays listed even at zero, so it can be switched off."""
+    merged = {value: 0 for value in selected} | counts
+    return sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+
+
+def facet_counts(session: Session, *, filters: JobFilters, now: datetime) -> dict[str, list[tuple[str, int]]]:
+    facets = {}
+    for name in JOB_FACETS:
+        column = _column(name)
+        query = _filtered(_live(column, func.count(), now=now), filters.without(name)).group_by(column)
+        counts = {str(value): count for value, count in session.exec(query).all()}
+        facets[name] = _facet_list(counts, filters.selected(name))
+    return facets
+
+
+def live_jobs_page(
+    session: Session, *, filters: JobFilters, sort: Sort, page: int, per_page: int, now: datetime
+) -> tuple[list[BoardRow], int]:
+    """One page of live jobs matching the filters, and how many match in all."""
+    query = _filtered(live_jobs(now), filters)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        _ordered(_filtered(_live(Job, Organization, now=now), filters), sort)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return [BoardRow(job, org) for job, org in rows.all()], total
+
+
+def database_board(
+    session: Session, *, filters: JobFilters, sort: Sort, page: int, per_page: int, now: datetime
+) -> Board:
+    sort = "newest" if sort == "relevance" else sort  # relevance needs words to be relevant to
+    rows, total = live_jobs_page(session, filters=filters, sort=sort, page=page, per_page=per_page, now=now)
+    facets = facet_counts(session, filters=filters, now=now)
+    return Board(rows=rows, pages=Pagination(page=page, per_page=per_page, total=total), facets=facets, sort=sort)
+
+
+def live_rows_by_id(session: Session, ids: list[int], *, now: datetime) -> dict[int, BoardRow]:
+    if not ids:
+        return {}
+    rows = session.exec(_live(Job, Organization, now=now).where(col(Job.id).in_(ids))).all()
+    return {job.id: BoardRow(job, org) for job, org in rows}
+
+
+async def search_board(
+    session: Session,
+    *,
+    backend: SearchBackend,
+    engine: Engine,
+    breaker: CircuitBreaker,
+    q: str,
+    filters: JobFilters,
+    sort: Sort,
+    page: int,
+    per_page: int,
+    language: str,
+    now: datetime,
+) -> Board:
+    """Words go to the search engine (typos, synonyms, Chinese segmentation); raises SearchUnavailable.
+
+    The engine has no "closing soon" order: with words, the choice is best match or newest.
+    """
+    sort = "relevance" if sort == "expiring" else sort
+
+    def query(chosen: JobFilters, **paging: int) -> SearchQuery:
+        engine_sort = "newest" if sort == "newest" else "relevance"
+        filters = {"type": ("job",), **chosen.values}
+        return SearchQuery(q=q, filters=filters, sort=engine_sort, language=language, **paging)
+
+    result = await run_search(backend, engine, query(filters, page=page, per_page=per_page), breaker=breaker)
+    facets = {name: result.facets.get(name, {}) for name in JOB_FACETS}
+    for name in filters.values:  # counts for a chosen filter come from the search without it
+        other = await run_search(backend, engine, query(filters.without(name), page=1, per_page=1), breaker=breaker)
+        facets[name] = other.facets.get(name, {})
+    ids = [hit.id for hit in result.hits if hit.type == "job"]
+    by_id = await asyncio.to_thread(live_rows_by_id, session, ids, now=now)
+    rows = []
+    for hit in result.hits:
+        if row := by_id.get(hit.id):
+            # The engine escapes every character of the document and adds only <mark> around matches.
+            row.highlight = Markup(hit.highlight)  # noqa: S704
+            rows.append(row)
+    return Board(
+        rows=rows,
+        pages=Pagination(page=page, per_page=per_page, total=result.total),
+        facets={name: _facet_list(counts, filters.selected(name)) for name, counts in facets.items()},
+        sort=sort,
+    )
+
+
+@dataclass
+class PublicJob:
+    job: Job
+    org: Organization
+    live: bool  # False: it was public once and is now closed or expired (the page says so, with 410)
+
+
+def public_job(session: Session, *, slug: str, now: datetime) -> PublicJob:
+    """A job that is or was public. Never published (draft, review, rejected) or unknown → NotFound."""
+    joined = select(Job, Organization).join(Organization, col(Organization.id) == Job.organization_id)
+    row = session.exec(joined.where(Job.slug == slug)).first()
+    if row is None:
+        raise NotFound()
+    job, org = row
+    was_public = job.published_at is not None and job.status in (JobStatus.published, JobStatus.closed)
+    if not was_public or org.status not in (OrgStatus.active, OrgStatus.suspended):
+        raise NotFound()
+    live = (
+        job.status == JobStatus.published
+        and job.expires_at is not None
+        and job.expires_at > now
+        and org.status == OrgStatus.active
+    )
+    return PublicJob(job=job, org=org, live=live)

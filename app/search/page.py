@@ -1,0 +1,190 @@
+"""The search page's questions to the engine, and its answer shaped for the template.
+
+One search for the hits and facets; when a type tab is chosen, a second one without the type filter,
+so that every tab shows how many it would find (the engine counts facets within the filters applied).
+"""
+
+import asyncio
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+
+from sqlalchemy import Engine
+
+from app.catalog.schemas import CategoryNode
+from app.catalog.service import category_tree
+from app.db import new_session
+from app.models import Category
+from app.models.labels import label
+from app.pagination import Pagination
+from app.search.backend import SearchBackend
+from app.search.params import SearchParams
+from app.search.runner import CircuitBreaker, run_search
+from app.search.schemas import DOC_TYPES, Hit, SearchResult
+from app.web import country_name, localized
+
+# Facets shown beside the results, by the tab chosen (None = all types). Empty facets are not shown.
+FACETS_BY_TYPE: dict[str | None, tuple[str, ...]] = {
+    None: ("category", "country", "region", "org_type", "membership"),
+    "organization": ("category", "country", "region", "org_type", "membership", "domains"),
+    "listing": ("category", "kind", "country", "region", "org_type", "membership"),
+    "job": ("function", "employment_type", "workplace", "country", "region", "org_type"),
+}
+
+FacetCounts = list[tuple[str, int]]  # (value, count) in the order shown
+_MARK = re.compile(r"</?mark>")
+EXCERPT_CHARS = 160
+
+# Offered on the empty search page: searches that find something in both languages.
+POPULAR_SEARCHES = {
+    "zh": ("稀释制冷机", "单光子探测器", "量子密钥分发", "离子阱", "博士后"),
+    "en": ("dilution refrigerator", "SNSPD", "QKD", "ion trap", "postdoc"),
+}
+
+
+@dataclass
+class HitCard:
+    """One hit with what its card shows; `title`/`title_zh` and `org_name`/`org_name_zh` suit `tr()`."""
+
+    type: str
+    url: str
+    title: str
+    title_zh: str | None
+    org_name: str
+    org_name_zh: str
+    org_slug: str | None
+    highlight: str  # safe HTML from the engine: escaped text and <mark> only
+    title_highlight: str | None  # the highlight, when it is just the title: then it is shown as the title
+    excerpt: str  # plain text shown under a title_highlight
+    category: Category | None
+    document: dict
+
+
+@dataclass
+class SearchPage:
+    result: SearchResult
+    cards: list[HitCard]
+    pages: Pagination
+    tab_counts: dict[str, int]  # "all" and each doc type → hits it would find with the other filters kept
+    tabs_lower_bound: bool  # the "all" count was capped ("10,000+")
+    facets: list[tuple[str, FacetCounts]]  # facet name → its values and counts
+    active_filters: list[tuple[str, str]]  # (facet, value) chosen, besides the type tab
+    labeller: Callable[[str], Callable[[str], str]]  # facet name → names its values
+
+
+def load_categories(engine: Engine) -> list[CategoryNode]:
+    with new_session(engine, write=False) as session:
+        return category_tree(session)
+
+
+def _by_path(tree: list[CategoryNode]) -> dict[str, Category]:
+    return {n.category.path: n.category for top in tree for n in (top, *top.children)}
+
+
+def current_type(params: SearchParams) -> str | None:
+    """The tab to show as chosen: a single type filter; none or several mean "All"."""
+    types = params.selected("type")
+    return types[0] if len(types) == 1 else None
+
+
+def _category_counts(counts: dict[str, int], tree: list[CategoryNode], selected: tuple[str, ...]) -> FacetCounts:
+    """Top categories in taxonomy order; the subcategories of a chosen one follow it."""
+    chosen_tops = {path.split("/")[0] for path in selected}
+    shown = []
+    for top in tree:
+        if top.category.path in counts:
+            shown.append((top.category.path, counts[top.category.path]))
+        if top.category.path in chosen_tops:
+            shown += [(c.category.path, counts[c.category.path]) for c in top.children if c.category.path in counts]
+    return shown
+
+
+def value_labeller(tree: list[CategoryNode], language: str) -> Callable[[str], Callable[[str], str]]:
+    """For a facet name, the function that names its values in the reader's language."""
+    categories = _by_path(tree)
+
+    def category_label(path: str) -> str:
+        category = categories.get(path)
+        if category is None:
+            return path
+        name = localized(category, "name", language)
+        return name if category.is_top else f"› {name}"
+
+    def labeller(name: str) -> Callable[[str], str]:
+        if name == "category":
+            return category_label
+        if name == "country":
+            return lambda code: country_name(code, language)
+        return lambda value: label(value, language)
+
+    return labeller
+
+
+def _facets(params: SearchParams, result: SearchResult, tree: list[CategoryNode]) -> list[tuple[str, FacetCounts]]:
+    facets = []
+    for name in FACETS_BY_TYPE[current_type(params)]:
+        counts = result.facets.get(name) or {}
+        if name == "category":
+            ordered = _category_counts(counts, tree, params.selected(name))
+        else:
+            ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        facets.append((name, ordered))
+    return facets
+
+
+def _shown(document: dict, field: str, language: str) -> str:
+    english, chinese = document.get(field) or "", document.get(f"{field}_zh") or ""
+    return (chinese or english) if language == "zh" else (english or chinese)
+
+
+def _card(hit: Hit, categories: dict[str, Category], language: str) -> HitCard:
+    document = hit.document or {}
+    paths = document.get("category") or []
+    deepest = max(paths, key=len) if paths and hit.type == "listing" else None
+    title = (hit.title_zh or hit.title) if language == "zh" else (hit.title or hit.title_zh or "")
+    # When the engine's highlight is only the title, the card would say the title twice: mark the words
+    # in the title instead, and show the start of the summary (or text) below it.
+    title_highlight = hit.highlight if _MARK.sub("", hit.highlight) == escape(title) else None
+    excerpt = ""
+    if title_highlight:
+        excerpt = _shown(document, "summary", language) or _shown(document, "body", language)
+        excerpt = excerpt if len(excerpt) <= EXCERPT_CHARS else excerpt[:EXCERPT_CHARS].rstrip() + "…"
+    return HitCard(
+        type=hit.type, url=hit.url, title=hit.title, title_zh=hit.title_zh,
+        org_name=document.get("org_name") or "", org_name_zh=document.get("org_name_zh") or "",
+        org_slug=hit.org_slug, highlight=hit.highlight, title_highlight=title_highlight, excerpt=excerpt,
+        category=categories.get(deepest) if deepest else None, document=document,
+    )
+
+
+async def search_page(
+    backend: SearchBackend,
+    engine: Engine,
+    params: SearchParams,
+    *,
+    language: str,
+    breaker: CircuitBreaker,
+    tree: list[CategoryNode],
+) -> SearchPage:
+    """Raises SearchUnavailable when the engine is down, slow or switched off by the breaker."""
+    searches = [run_search(backend, engine, params.query(language), breaker=breaker)]
+    if "type" in params.filters:
+        others = {k: v for k, v in params.filters.items() if k != "type"}
+        searches.append(run_search(backend, engine, params.query(language, filters=others, page=1, per_page=1),
+                                   breaker=breaker))
+    results = await asyncio.gather(*searches)
+    result, everything = results[0], results[-1]
+    tab_counts = {t: everything.facets.get("type", {}).get(t, 0) for t in DOC_TYPES}
+    tab_counts["all"] = everything.total
+    categories = _by_path(tree)
+    return SearchPage(
+        result=result,
+        cards=[_card(hit, categories, language) for hit in result.hits],
+        pages=Pagination(page=params.page, per_page=params.per_page, total=result.total),
+        tab_counts=tab_counts,
+        tabs_lower_bound=everything.total_is_lower_bound,
+        facets=_facets(params, result, tree),
+        active_filters=[(name, value) for name, values in params.filters.items() if name != "type" for value in values],
+        labeller=value_labeller(tree, language),
+    )

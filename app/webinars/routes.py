@@ -1,0 +1,125 @@
+"""Pages of the monthly member webinars, and their calendar (iCalendar) files."""
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from app.deps import SessionDep
+from app.errors import NotFound
+from app.i18n import translations
+from app.models import Webinar
+from app.models.base import utcnow
+from app.pagination import Pagination
+from app.web import localized, render, request_language
+from app.webinars import service
+from app.webinars.ical import CalendarEvent, markdown_to_text, serialize_calendar
+
+router = APIRouter()
+
+PAST_PER_PAGE = 12
+MAX_PAGE = 1000  # far beyond any real archive; keeps the offset a sane number
+
+
+@router.get("/webinars", response_class=HTMLResponse)
+def webinars(
+    request: Request, session: SessionDep, page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1
+) -> HTMLResponse:
+    now = utcnow()
+    past, total = service.past_webinars(session, now=now, offset=(page - 1) * PAST_PER_PAGE, limit=PAST_PER_PAGE)
+    context = {
+        "upcoming": service.webinar_cards(session, webinars=service.upcoming_webinars(session, now=now)),
+        "past": service.webinar_cards(session, webinars=past),
+        "pages": Pagination(page=page, per_page=PAST_PER_PAGE, total=total),
+    }
+    return render(request, "webinars.html", context, block="lists")
+
+
+@router.get("/webinars.ics")
+def webinars_calendar(request: Request, session: SessionDep) -> Response:
+    """Every upcoming webinar: a calendar to subscribe to."""
+    now = utcnow()
+    language = request_language(request)
+    events = [_event(request, w, language) for w in service.upcoming_webinars(session, now=now)]
+    name = translations(language).gettext("QMarket member webinars")
+    return _calendar_response(serialize_calendar(events, stamp=now, name=name), "qmarket-webinars.ics")
+
+
+# Declared before /webinars/{slug}, which would otherwise take "name.ics" for a slug.
+@router.get("/webinars/{slug}.ics")
+def webinar_calendar(request: Request, session: SessionDep, slug: str) -> Response:
+    """One webinar, for "add to calendar"."""
+    webinar = _webinar_or_404(session, slug)
+    event = _event(request, webinar, request_language(request))
+    return _calendar_response(serialize_calendar([event], stamp=utcnow()), f"{webinar.slug}.ics", download=True)
+
+
+@router.get("/webinars/{slug}", response_class=HTMLResponse)
+def webinar_page(request: Request, session: SessionDep, slug: str) -> HTMLResponse:
+    webinar = _webinar_or_404(session, slug)
+    card = service.webinar_cards(session, webinars=[webinar])[0]
+    context = {
+        "card": card,
+        "listings": service.shown_listings(session, webinar=webinar),
+        "is_upcoming": webinar.starts_at >= utcnow(),
+        "event_ld": _event_ld(request, card, request_language(request)),
+    }
+    return render(request, "webinar.html", context)
+
+
+def _webinar_or_404(session: Session, slug: str) -> Webinar:
+    webinar = service.get_webinar(session, slug=slug)
+    if webinar is None:
+        raise NotFound()
+    return webinar
+
+
+def _event(request: Request, webinar: Webinar, language: str) -> CalendarEvent:
+    page_url = f"{str(request.base_url).rstrip('/')}/webinars/{webinar.slug}"
+    description = markdown_to_text(localized(webinar, "description", language))
+    if webinar.registration_url:
+        register = translations(language).gettext("Register: %(url)s") % {"url": webinar.registration_url}
+        description = f"{description}\n\n{register}" if description else register
+    return CalendarEvent(
+        uid=f"{webinar.slug}@qmarket",
+        starts_at=webinar.starts_at,
+        ends_at=webinar.starts_at + timedelta(minutes=webinar.duration_minutes),
+        summary=localized(webinar, "title", language),
+        description=description,
+        url=page_url,
+    )
+
+
+def _event_ld(request: Request, card: service.WebinarCard, language: str) -> dict:
+    """schema.org Event, so that search engines can show the session with its date."""
+    base_url = str(request.base_url).rstrip("/")
+    webinar = card.webinar
+    page_url = f"{base_url}/webinars/{webinar.slug}"
+    return {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": localized(webinar, "title", language),
+        "description": markdown_to_text(localized(webinar, "description", language)),
+        "startDate": webinar.starts_at.isoformat(),
+        "endDate": (webinar.starts_at + timedelta(minutes=webinar.duration_minutes)).isoformat(),
+        "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode",
+        "eventStatus": "https://schema.org/EventScheduled",
+        "location": {"@type": "VirtualLocation", "url": webinar.registration_url or page_url},
+        "url": page_url,
+        "performer": [
+            {"@type": "Organization", "name": localized(org, "name", language), "url": f"{base_url}/orgs/{org.slug}"}
+            for org in card.presenters
+        ],
+        "organizer": {"@type": "Organization", "name": translations(language).gettext("QMarket"), "url": base_url},
+    }
+
+
+def _calendar_response(body: str, filename: str, *, download: bool = False) -> Response:
+    disposition = "attachment" if download else "inline"
+    return Response(
+        body.encode("utf-8"),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"', "Vary": "Accept-Language, Cookie"},
+    )

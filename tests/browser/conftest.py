@@ -1,0 +1,148 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against the real app served by uvicorn.
+
+The app runs in a background thread on 127.0.0.1 with a free port, on a temporary SQLite database
+migrated by Alembic and loaded with the demo data, and its own embedded search index.
+
+No `playwright install` (it downloads a browser): the system's /usr/bin/chromium is launched instead.
+Without it the tests are skipped, except in CI (CI=true), where they fail: .ci/run installs it.
+"""
+
+import os
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from app.config import PROJECT_ROOT, Settings
+from app.db import create_db_engine, unit_of_work
+from app.imports.demo import seed_demo
+from app.main import create_app
+from app.migrations import upgrade
+from app.search.backend import create_backend
+from app.search.service import drain_all
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+STARTUP_SECONDS = 30
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests must run in CI: {reason}")
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+@dataclass
+class LiveServer:
+    url: str
+    settings: Settings
+
+
+def _prepare_database(settings: Settings) -> None:
+    upgrade(settings.database_url)
+    engine = create_db_engine(settings)
+    try:
+        with unit_of_work(engine) as session:
+            seed_demo(session, job_live_days=settings.job_live_days)
+        backend = create_backend(settings)
+        try:
+            backend.ensure_ready()
+            drain_all(engine, backend)  # the seed queued every record: delivering the queue builds the index
+        finally:
+            backend.close()
+    finally:
+        engine.dispose()
+
+
+def _wait_until_healthy(url: str, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if not thread.is_alive():
+            raise RuntimeError("the app server stopped while starting; see the log above")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"the app server did not answer {url}/healthz within {STARTUP_SECONDS} s")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    folder = tmp_path_factory.mktemp("browser-app")
+    settings = Settings(
+        environment="test",
+        database_url=f"sqlite:///{folder}/qmarket.db",
+        search_path=str(folder / "search.db"),
+        secret_key="browser-tests-secret-key-only",
+    )
+    _prepare_database(settings)
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))  # a free port, held from now on: no race with another process
+    port = listener.getsockname()[1]
+    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on", ws="none", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="uvicorn", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, thread)
+        yield LiveServer(url=url, settings=settings)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        listener.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium fonts-wqy-microhei)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the Python package playwright is not installed (pip install -e '.[dev]')")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page (own cookies and storage) that reads Chinese first, like most of the alliance."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
