@@ -29,7 +29,7 @@ test: install
 
 # After changing UI strings: extract them and merge into the catalogues, then translate the new entries.
 messages: $(INSTALLED)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --no-wrap \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ --no-location --no-wrap \
 		--project=QMarket -o app/locale/messages.pot .
 	$(BIN)/pybabel update -i app/locale/messages.pot -d app/locale --no-wrap --ignore-obsolete --no-fuzzy-matching
 

@@ -37,6 +37,11 @@ def translations(language: str) -> NullTranslations:
     return Translations(buffer, domain="messages")
 
 
+def N_(message: str) -> str:  # noqa: N802  (the conventional name of gettext_noop)
+    """Marks a message for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
 def gettext(language: str, message: str) -> str:
     return translations(language).gettext(message)
 

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -16,7 +15,7 @@ from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from jinja2_fragments import render_block
 
 from app.config import PROJECT_ROOT
-from app.i18n import BABEL_LOCALES, LANG_COOKIE, LANGUAGES, negotiate, translations
+from app.i18n import BABEL_LOCALES, LANG_COOKIE, LANGUAGES, N_, negotiate, translations
 from app.markdown import render_markdown
 from app.models.labels import label
 from app.organizations.geography import CN_PROVINCES
@@ -38,6 +37,8 @@ environment.globals["HTMX_JS"] = "/static/vendor/htmx-2.0.11.min.js"
 
 _GETTEXT = {lang: _make_new_gettext(translations(lang).gettext) for lang in LANGUAGES}
 _NGETTEXT = {lang: _make_new_ngettext(translations(lang).ngettext) for lang in LANGUAGES}
+_GETTEXT_PLAIN = {lang: translations(lang).gettext for lang in LANGUAGES}
+BEIJING_TIME = N_("Beijing time")
 
 
 def request_language(request: Request) -> str:
@@ -112,8 +113,12 @@ def _context(request: Request, language: str) -> dict[str, Any]:
         return babel_format_date(value, format=style, locale=babel_locale) if value else ""
 
     def format_datetime(value: datetime | None, style: str = "medium") -> str:
-        # Shown in Beijing time: the alliance's members and events are there.
-        return babel_format_datetime(value, format=style, tzinfo=BEIJING, locale=babel_locale) if value else ""
+        """Date in the locale's `style`, time as HH:mm, in Beijing time (where the alliance and its events are)."""
+        if not value:
+            return ""
+        local = value.astimezone(BEIJING)
+        day = babel_format_date(local, format=style, locale=babel_locale)
+        return f"{day} {local:%H:%M} ({_GETTEXT_PLAIN[language](BEIJING_TIME)})"
 
     return {
         "request": request,

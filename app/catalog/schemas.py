@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from app.models import Category
 from app.models.vocab import ListingKind
@@ -22,6 +22,7 @@ class ListingIn(InputModel):
     tags: Tags = Field(default_factory=list)
     trl: int | None = Field(default=None, ge=1, le=9)
     datasheet_url: HttpsUrl | None = None
+    published_at: AwareDatetime | None = None  # kept from another system on import; set once, at creation
 
 
 @dataclass

@@ -96,13 +96,14 @@ def upsert_listing(
     now: datetime | None = None,
 ) -> tuple[Listing, Outcome]:
     now = now or utcnow()
-    values = data.model_dump(include=set(ListingIn.model_fields) - {"slug", "category"})
+    values = data.model_dump(include=set(ListingIn.model_fields) - {"slug", "category", "published_at"})
     values.update(category_id=category.id, organization_id=org.id, kind=data.kind)
     listing = find_listing(session, org=org, slug=data.slug, title=data.title)
     created = listing is None
     if created:
         slug = data.slug or unique_slug(session, Listing, slugify(f"{org.slug}-{data.title}"))
-        listing = Listing(slug=slug, created_at=now, last_confirmed_at=now, **values)
+        published = data.published_at or now
+        listing = Listing(slug=slug, created_at=now, last_confirmed_at=published, published_at=data.published_at, **values)
         session.add(listing)
     changed = assign(listing, values) or created
     if publish and listing.status != ListingStatus.published:

@@ -108,7 +108,7 @@ def test_webinar_cards_carry_date_theme_presenters_and_the_right_links(client, w
     assert "/register/" not in past_part and ".ics" not in past_part
     assert old.recording_url is None and "No recording is available yet." in past_part
     # the date in Beijing time, the theme, the presenter linked to its organisation
-    assert "China Standard Time" in page
+    assert "Beijing time" in page
     assert f'datetime="{soon.starts_at.isoformat()}"' in page
     assert '<a href="/marketplace/hardware/cryogenics">Cryogenics</a>' in page
     assert f'<a href="/orgs/{webinars["presenter"].slug}">Beiyan Cryogenics</a>' in page
@@ -128,7 +128,7 @@ def test_webinars_in_chinese(client, webinars):
     assert '<html lang="zh-CN">' in response.text
     page = main_of(response.text)
     assert "即将举行的研讨会" in page and "北燕低温" in page and "低温" in page
-    assert "中国标准时间" in page and "年" in page
+    assert "北京时间" in page and "年" in page
     assert "Beiyan Cryogenics" not in page
 
 
@@ -227,7 +227,7 @@ def test_webinar_page_in_chinese(client, session):
     response = client.get(f"/webinars/{webinar.slug}?lang=zh")
     assert '<html lang="zh-CN">' in response.text
     page = main_of(response.text)
-    assert webinar.title_zh in page and webinar.description_zh in page and "中国标准时间" in page
+    assert webinar.title_zh in page and webinar.description_zh in page and "北京时间" in page
     assert webinar.title not in page
 
 
