@@ -27,6 +27,7 @@ from app.search.service import index_is_empty, reindex
 from app.search.text import load_segmenter
 from app.security.csrf import verify_csrf
 from app.security.headers import SecurityHeaders
+from app.staff.routes import router as staff_router
 from app.system.routes import router as system_router
 from app.system.sitemap import router as sitemap_router
 from app.webinars.routes import router as webinars_router
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.include_router(system_router)
     app.include_router(accounts_router)
+    app.include_router(staff_router)
     app.include_router(sitemap_router)
     app.include_router(webinars_router)
     app.include_router(community_router)

@@ -13,6 +13,7 @@ from app.db import after_commit
 from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, client_ip
 from app.errors import Conflict, FieldError, Invalid
 from app.mail import build_message, send
+from app.organizations.access import memberships_of
 from app.security.ratelimit import hit
 from app.validation import field_errors
 from app.web import render, safe_next
@@ -92,8 +93,8 @@ def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
 
 
 @router.get("", response_class=HTMLResponse)
-def account_home(request: Request, user: CurrentUser) -> HTMLResponse:
-    return render(request, "account_home.html", {"user": user})
+def account_home(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    return render(request, "account_home.html", {"user": user, "memberships": memberships_of(session, user)})
 
 
 @router.get("/password", response_class=HTMLResponse)

@@ -7,6 +7,7 @@ from app.models.vocab import (
     EmploymentType,
     JobFunction,
     ListingKind,
+    MemberRole,
     MembershipLevel,
     OrgType,
     Region,
@@ -79,6 +80,9 @@ LABELS: dict[str, tuple[str, str]] = {
     Region.africa: ("Africa", "非洲"),
     Region.oceania: ("Oceania", "大洋洲"),
     Region.antarctica: ("Antarctica", "南极洲"),
+    # roles
+    MemberRole.owner: ("Owner", "管理员"),
+    MemberRole.editor: ("Editor", "编辑"),
     # statuses
     OrgStatus.pending: ("Pending approval", "待审核"),
     OrgStatus.active: ("Active", "正常"),

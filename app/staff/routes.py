@@ -1,0 +1,23 @@
+"""The staff area's front page: what is waiting for a decision."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import func
+from sqlmodel import select
+
+from app.deps import SessionDep, StaffUser
+from app.jobs.service import pending_review
+from app.models import Organization
+from app.models.states import OrgStatus
+from app.web import render
+
+router = APIRouter(prefix="/staff")
+
+
+@router.get("", response_class=HTMLResponse)
+def staff_home(request: Request, session: SessionDep, staff: StaffUser) -> HTMLResponse:
+    pending_orgs = session.exec(
+        select(func.count()).select_from(Organization).where(Organization.status == OrgStatus.pending)
+    ).one()
+    jobs_in_review = len(session.exec(pending_review()).all())
+    return render(request, "staff_home.html", {"pending_orgs": pending_orgs, "jobs_in_review": jobs_in_review})
