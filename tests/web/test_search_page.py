@@ -61,6 +61,9 @@ def test_full_page_and_fragment_of_the_same_url(client, session):
     assert fragment.text.startswith("<title>“albatross” – search · ")  # htmx sets the document title from it
     assert set(hit_urls(fragment.text)) == set(hit_urls(page.text))
     assert 'aria-live="polite"' in fragment.text
+    # The count also goes to the status region outside #main, which screen readers keep listening to.
+    assert re.search(r'<div id="live-status" hx-swap-oob="true"[^>]*>3 results</div>', fragment.text)
+    assert '<div id="live-status" class="visually-hidden" role="status" aria-live="polite"></div>' in page.text
 
     # Boosted links (tabs, facets, pages) and history restores get the whole page.
     for headers in ({**HX, "HX-Boosted": "true"}, {**HX, "HX-History-Restore-Request": "true"}):
