@@ -9,7 +9,8 @@ import json
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from app.search import expansion
@@ -76,8 +77,25 @@ class EmbeddedBackend:
         self._vocabulary: expansion.Vocabulary | None = None
         self._vocabulary_version: int | None = None
         self._connections: list[sqlite3.Connection] = []
+        # Connections are shared across threads only through close(): it waits until no call is using
+        # one (a connection closed under a running statement crashes the process).
+        self._state = threading.Condition()
+        self._active = 0
+        self._closing = False
 
     # ---- connections -------------------------------------------------------------------------------
+
+    @contextmanager
+    def _in_use(self) -> Iterator[None]:
+        with self._state:
+            self._state.wait_for(lambda: not self._closing)
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._state:
+                self._active -= 1
+                self._state.notify_all()
 
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
@@ -94,14 +112,22 @@ class EmbeddedBackend:
         return connection
 
     def close(self) -> None:
-        for connection in self._connections:
-            connection.close()
-        self._connections.clear()
-        self._local = threading.local()
+        """Close every thread's connection once no call is running; a later call opens a new one."""
+        with self._state:
+            self._closing = True
+            self._state.wait_for(lambda: self._active == 0)
+            try:
+                for connection in self._connections:
+                    connection.close()
+                self._connections.clear()
+                self._local = threading.local()
+            finally:
+                self._closing = False
+                self._state.notify_all()
 
     def ensure_ready(self) -> None:
         try:
-            with self._write_lock:
+            with self._in_use(), self._write_lock:
                 self._connection().executescript(SCHEMA)
         except sqlite3.Error as exc:
             raise SearchUnavailable(f"search index is not usable: {exc}") from exc
@@ -109,6 +135,10 @@ class EmbeddedBackend:
     # ---- writes ------------------------------------------------------------------------------------
 
     def _write(self, work) -> None:
+        with self._in_use():
+            self._write_unguarded(work)
+
+    def _write_unguarded(self, work) -> None:
         connection = self._connection()
         with self._write_lock:
             try:
@@ -196,13 +226,15 @@ class EmbeddedBackend:
 
     def document_ids(self) -> set[str]:
         try:
-            return {row[0] for row in self._connection().execute("SELECT id FROM docs")}
+            with self._in_use():
+                return {row[0] for row in self._connection().execute("SELECT id FROM docs")}
         except sqlite3.Error as exc:
             raise SearchUnavailable(f"search index cannot be read: {exc}") from exc
 
     def integrity_check(self) -> bool:
         try:
-            self._connection().execute("INSERT INTO fts (fts, rank) VALUES ('integrity-check', 1)")
+            with self._in_use():
+                self._connection().execute("INSERT INTO fts (fts, rank) VALUES ('integrity-check', 1)")
         except sqlite3.DatabaseError:
             return False
         return True
@@ -221,7 +253,8 @@ class EmbeddedBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         try:
-            return self._search(query)
+            with self._in_use():
+                return self._search(query)
         except sqlite3.Error as exc:
             raise SearchUnavailable(f"search failed: {exc}") from exc
 
