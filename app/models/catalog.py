@@ -49,3 +49,5 @@ class Listing(SQLModel, table=True):
     updated_at: datetime = timestamp_column()
     published_at: datetime | None = timestamp_column(nullable=True)
     last_confirmed_at: datetime = timestamp_column()
+    # When the owners were last reminded to confirm it (cleared by confirming), so they are told once.
+    reminded_at: datetime | None = timestamp_column(nullable=True)

@@ -73,8 +73,13 @@ def organization_document(org: Organization, offers: list[Category]) -> dict | N
     }
 
 
-def listing_document(listing: Listing, org: Organization, category: Category) -> dict | None:
+def listing_document(
+    listing: Listing, org: Organization, category: Category, *, confirmed_after: datetime
+) -> dict | None:
+    """`confirmed_after`: a listing last confirmed before it is stale and must not be found."""
     if listing.status != ListingStatus.published or org.status != OrgStatus.active:
+        return None
+    if listing.last_confirmed_at is None or listing.last_confirmed_at < confirmed_after:
         return None
     return {
         "id": document_id("listing", listing.id),

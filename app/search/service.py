@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
-from app.catalog.service import visible_listings
+from app.catalog.service import confirmed_since, visible_listings
 from app.db import new_session, unit_of_work
 from app.jobs.service import live_jobs
 from app.models import Category, Job, Listing, Organization, OrganizationCategory, SearchOutbox
@@ -55,7 +55,9 @@ def build_documents(session: Session, keys: set[DocKey], *, now: datetime) -> di
             select(Listing, Organization).join(Organization).where(col(Listing.id).in_(ids))
         ).all()
         for listing, org in rows:
-            documents[("listing", listing.id)] = listing_document(listing, org, categories[listing.category_id])
+            documents[("listing", listing.id)] = listing_document(
+                listing, org, categories[listing.category_id], confirmed_after=confirmed_since(now)
+            )
     if ids := by_type.get("job"):
         rows = session.exec(select(Job, Organization).join(Organization).where(col(Job.id).in_(ids))).all()
         for job, org in rows:
@@ -65,7 +67,8 @@ def build_documents(session: Session, keys: set[DocKey], *, now: datetime) -> di
 
 def visible_keys(session: Session, *, now: datetime) -> set[DocKey]:
     keys = {("organization", i) for i in session.exec(visible_organizations().with_only_columns(Organization.id))}
-    keys |= {("listing", i) for i in session.exec(visible_listings().with_only_columns(Listing.id))}
+    listings = visible_listings(confirmed_after=confirmed_since(now)).with_only_columns(Listing.id)
+    keys |= {("listing", i) for i in session.exec(listings)}
     keys |= {("job", i) for i in session.exec(live_jobs(now).with_only_columns(Job.id))}
     return keys
 

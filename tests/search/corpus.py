@@ -41,8 +41,9 @@ def _listing(id: int, org: str, category: str, title: str, title_zh: str, body: 
         id=id, slug=f"listing-{id}", organization_id=ORGS[org].id, kind=kind, category_id=0, title=title,
         title_zh=title_zh, summary=body[:80], summary_zh=body_zh[:40], description=body, description_zh=body_zh,
         tags=tags, status=ListingStatus.published, published_at=NOW - timedelta(days=days_old),
+        last_confirmed_at=NOW - timedelta(days=days_old),
     )
-    return listing_document(listing, ORGS[org], _category(category))
+    return listing_document(listing, ORGS[org], _category(category), confirmed_after=NOW - timedelta(days=180))
 
 
 def _job(id: int, org: str, title: str, title_zh: str, function: str, employment_type: str, workplace: str,

@@ -1,0 +1,258 @@
+"""The organisation workspace: owners and editors keep their profile and listings (HTTP only).
+
+Every route finds the organisation with workspace_org first: anyone who does not act for it gets 404
+(the sign-in redirect when not signed in), before any input is looked at.
+"""
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from app.catalog.service import categories_by_path, confirmed_since
+from app.deps import CurrentUser, SessionDep, SettingsDep
+from app.errors import FieldError, Invalid, NotFound
+from app.models import Listing, Organization, User
+from app.models.base import utcnow
+from app.models.vocab import MemberRole, SizeBand, TechDomain
+from app.organizations.access import workspace_org
+from app.security.csrf import CSRF_FIELD
+from app.validation import field_errors
+from app.web import render
+from app.workspace import service
+from app.workspace.logos import MAX_LOGO_BYTES, PayloadTooLarge, logo_file, set_logo
+from app.workspace.schemas import ListingForm, ProfileIn
+from app.workspace.service import REMIND_BEFORE
+
+PREFIX = "/account/orgs/{slug}"
+LIST_FIELDS = frozenset({"domains", "offers", "needs"})
+MAX_UPLOAD_BODY = MAX_LOGO_BYTES + 64 * 1024  # the file plus the form around it
+LOGO_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "public, max-age=86400",
+}
+
+
+class UploadLimitedRoute(APIRoute):
+    """Refuses a body over MAX_UPLOAD_BODY with 413: from Content-Length before reading anything, and by
+    counting when the client sends no length, before the CSRF check or the route parse the form."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def limited(request: Request) -> Response:
+            length = request.headers.get("content-length")
+            if length is not None and (not length.isdigit() or int(length) > MAX_UPLOAD_BODY):
+                raise PayloadTooLarge("the logo must be at most 2 MB")
+            receive, received = request.receive, 0
+
+            async def counting_receive():
+                nonlocal received
+                message = await receive()
+                received += len(message.get("body", b""))
+                if received > MAX_UPLOAD_BODY:
+                    raise PayloadTooLarge("the logo must be at most 2 MB")
+                return message
+
+            return await handler(Request(request.scope, counting_receive, request._send))
+
+        return limited
+
+
+router = APIRouter()
+upload_router = APIRouter(route_class=UploadLimitedRoute)
+
+
+async def _posted_form(request: Request) -> dict[str, Any]:
+    """The posted fields (the CSRF token aside); checkbox groups as lists. Unknown names are kept, so the
+    form model can refuse them (mass assignment is a 422 naming the field, never a silent write)."""
+    form = await request.form()
+    data: dict[str, Any] = {}
+    for name in form:
+        if name == CSRF_FIELD:
+            continue
+        values = form.getlist(name)
+        data[name] = [v for v in values if isinstance(v, str)] if name in LIST_FIELDS else values[-1]
+    return data
+
+
+PostedForm = Annotated[dict[str, Any], Depends(_posted_form)]
+
+
+def _errors(errors: list[FieldError]) -> dict[str, str]:
+    return {e.field.split(".")[0].split("[")[0]: e.message for e in errors}
+
+
+def _org(session: Session, user: User, slug: str, roles=None) -> tuple[Organization, Any]:
+    if roles:
+        return workspace_org(session, user=user, slug=slug, roles=roles)
+    return workspace_org(session, user=user, slug=slug)
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# ---- home ------------------------------------------------------------------------------------------
+
+
+@router.get(PREFIX, response_class=HTMLResponse)
+def workspace_home(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> HTMLResponse:
+    org, membership = _org(session, user, slug)
+    counts = service.workspace_counts(session, org=org, confirmed_after=confirmed_since())
+    return render(request, "workspace_home.html", {"org": org, "membership": membership, "counts": counts,
+                                                   "is_owner": membership.role == MemberRole.owner})
+
+
+# ---- profile and logo ------------------------------------------------------------------------------
+
+
+def _profile_page(request: Request, session: Session, org: Organization, membership, values: dict,
+                  errors: dict[str, str], status: int = 200, saved: bool = False) -> HTMLResponse:
+    categories = categories_by_path(session)
+    tops = sorted((c for c in categories.values() if c.parent_id is None), key=lambda c: c.position)
+    children = {top.id: sorted((c for c in categories.values() if c.parent_id == top.id), key=lambda c: c.position)
+                for top in tops}
+    context = {"org": org, "values": values, "errors": errors, "saved": saved, "tops": tops, "children": children,
+               "domains": list(TechDomain), "size_bands": list(SizeBand),
+               "is_owner": membership.role == MemberRole.owner}
+    return render(request, "workspace_profile.html", context, status_code=status)
+
+
+@router.get(PREFIX + "/profile", response_class=HTMLResponse)
+def profile_page(request: Request, session: SessionDep, user: CurrentUser, slug: str,
+                 saved: bool = False) -> HTMLResponse:
+    org, membership = _org(session, user, slug)
+    return _profile_page(request, session, org, membership, service.profile_values(session, org=org), {},
+                         saved=saved)
+
+
+@router.post(PREFIX + "/profile", response_class=HTMLResponse)
+def profile_save(request: Request, session: SessionDep, user: CurrentUser, slug: str, form: PostedForm) -> Response:
+    org, membership = _org(session, user, slug)
+    try:
+        data = ProfileIn.model_validate(form)
+        service.update_profile(session, org=org, data=data, actor=user)
+    except ValidationError as exc:
+        return _profile_page(request, session, org, membership, form, _errors(field_errors(exc)), 422)
+    except Invalid as exc:
+        return _profile_page(request, session, org, membership, form, _errors(exc.errors), 422)
+    return _see_other(f"/account/orgs/{org.slug}/profile?saved=1")
+
+
+async def _logo_bytes(request: Request) -> AsyncIterator[bytes]:
+    """The uploaded file's bytes (at most one more than allowed); the parsed form's files are closed after."""
+    form = await request.form()  # parsed (and size-limited) before the CSRF check already; cached
+    try:
+        upload = form.get("logo")
+        yield b"" if upload is None or isinstance(upload, str) else await upload.read(MAX_LOGO_BYTES + 1)
+    finally:
+        await form.close()
+
+
+@upload_router.post(PREFIX + "/logo", response_class=HTMLResponse)
+def logo_upload(data: Annotated[bytes, Depends(_logo_bytes)], request: Request, session: SessionDep,
+                user: CurrentUser, settings: SettingsDep, slug: str) -> Response:
+    org, membership = _org(session, user, slug, roles=(MemberRole.owner,))
+    try:
+        set_logo(session, org=org, data=data, upload_path=settings.upload_path, actor=user)
+    except Invalid as exc:
+        return _profile_page(request, session, org, membership, service.profile_values(session, org=org),
+                             _errors(exc.errors), 422)
+    return _see_other(f"/account/orgs/{org.slug}/profile?saved=1")
+
+
+router.include_router(upload_router)
+
+
+@router.get("/logos/{name}")
+def logo(session: SessionDep, settings: SettingsDep, name: str) -> FileResponse:
+    path = logo_file(session, name=name, upload_path=settings.upload_path)
+    if path is None:
+        raise NotFound("no such logo")
+    return FileResponse(path, media_type="image/png", headers=LOGO_HEADERS)
+
+
+# ---- listings --------------------------------------------------------------------------------------
+
+
+@router.get(PREFIX + "/listings", response_class=HTMLResponse)
+def listings_page(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> HTMLResponse:
+    org, membership = _org(session, user, slug)
+    now = utcnow()
+    stale_before = confirmed_since(now)
+    context = {"org": org, "listings": service.organization_listings(session, org=org),
+               "stale_before": stale_before, "due_before": stale_before + REMIND_BEFORE,
+               "confirm_period": now - stale_before}
+    return render(request, "workspace_listings.html", context)
+
+
+def _listing_form(request: Request, session: Session, org: Organization, listing: Listing | None, values: dict,
+                  errors: dict[str, str], status: int = 200) -> HTMLResponse:
+    context = {"org": org, "listing": listing, "values": values, "errors": errors,
+               "categories": service.filing_categories(session)}
+    return render(request, "workspace_listing_form.html", context, status_code=status)
+
+
+@router.get(PREFIX + "/listings/new", response_class=HTMLResponse)
+def new_listing_page(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> HTMLResponse:
+    org, _ = _org(session, user, slug)
+    return _listing_form(request, session, org, None, {"kind": "product"}, {})
+
+
+@router.post(PREFIX + "/listings/new", response_class=HTMLResponse)
+def new_listing(request: Request, session: SessionDep, user: CurrentUser, slug: str, form: PostedForm) -> Response:
+    org, _ = _org(session, user, slug)
+    try:
+        service.create_listing(session, org=org, data=ListingForm.model_validate(form), actor=user)
+    except ValidationError as exc:
+        return _listing_form(request, session, org, None, form, _errors(field_errors(exc)), 422)
+    except Invalid as exc:
+        return _listing_form(request, session, org, None, form, _errors(exc.errors), 422)
+    return _see_other(f"/account/orgs/{org.slug}/listings")
+
+
+@router.get(PREFIX + "/listings/{listing_id}/edit", response_class=HTMLResponse)
+def edit_listing_page(request: Request, session: SessionDep, user: CurrentUser, slug: str,
+                      listing_id: int) -> HTMLResponse:
+    org, _ = _org(session, user, slug)
+    listing = service.get_listing(session, org=org, listing_id=listing_id)
+    return _listing_form(request, session, org, listing, service.listing_values(session, listing=listing), {})
+
+
+@router.post(PREFIX + "/listings/{listing_id}/edit", response_class=HTMLResponse)
+def edit_listing(request: Request, session: SessionDep, user: CurrentUser, slug: str, listing_id: int,
+                 form: PostedForm) -> Response:
+    org, _ = _org(session, user, slug)
+    listing = service.get_listing(session, org=org, listing_id=listing_id)
+    try:
+        service.update_listing(session, listing=listing, data=ListingForm.model_validate(form), actor=user)
+    except ValidationError as exc:
+        return _listing_form(request, session, org, listing, form, _errors(field_errors(exc)), 422)
+    except Invalid as exc:
+        return _listing_form(request, session, org, listing, form, _errors(exc.errors), 422)
+    return _see_other(f"/account/orgs/{org.slug}/listings")
+
+
+def _listing_action(action: str):
+    def listing_action(session: SessionDep, user: CurrentUser, slug: str, listing_id: int) -> Response:
+        org, _ = _org(session, user, slug)
+        listing = service.get_listing(session, org=org, listing_id=listing_id)
+        if action == "confirm":
+            service.confirm_listing(session, listing=listing, actor=user)
+        else:
+            service.change_listing_status(session, listing=listing, action=action, actor=user)  # Conflict: 409
+        return _see_other(f"/account/orgs/{org.slug}/listings")
+
+    listing_action.__name__ = f"listing_{action}"
+    return listing_action
+
+
+for _action in (*service.LISTING_ACTIONS, "confirm"):  # publish, unpublish, archive; confirm
+    router.add_api_route(PREFIX + "/listings/{listing_id}/" + _action, _listing_action(_action), methods=["POST"],
+                         name=f"listing_{_action}")
