@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func
 from sqlmodel import select
 
+from app.community.reports import open_report_count
 from app.deps import SessionDep, StaffUser
 from app.jobs.service import pending_review
 from app.models import Organization
@@ -20,4 +21,5 @@ def staff_home(request: Request, session: SessionDep, staff: StaffUser) -> HTMLR
         select(func.count()).select_from(Organization).where(Organization.status == OrgStatus.pending)
     ).one()
     jobs_in_review = len(session.exec(pending_review()).all())
-    return render(request, "staff_home.html", {"pending_orgs": pending_orgs, "jobs_in_review": jobs_in_review})
+    return render(request, "staff_home.html", {"pending_orgs": pending_orgs, "jobs_in_review": jobs_in_review,
+                                               "open_reports": open_report_count(session)})

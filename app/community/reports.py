@@ -1,0 +1,209 @@
+"""Reported content: any visitor may report a public listing or job; staff dismiss the report or hide
+the item.
+
+An item reported by two independent reporters is flagged for review and comes first in the staff queue.
+Reporters are independent when they share no address, no account and no organisation (RELIABILITY 65:
+flags from the same organisation or address count once), so one person cannot flag alone. Nothing is
+hidden without a staff decision: anyone may report, and a competitor with two addresses must not be
+able to take a listing down.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, StringConstraints
+from sqlmodel import Session, col, func, select
+
+from app import audit
+from app.catalog.service import get_visible_listing, set_listing_status
+from app.community.inquiries import no_control
+from app.errors import NotFound
+from app.jobs.service import live_jobs
+from app.models import Job, Listing, Membership, Organization, Report, User
+from app.models.base import utcnow
+from app.models.report import ReportResolution, ReportTarget
+from app.models.states import JOB, JobStatus, ListingStatus
+from app.search.outbox import enqueue
+from app.security.ratelimit import hit
+from app.validation import InputModel
+
+REPORTS_PER_IP_HOUR = 10
+REPORTS_PER_IP_DAY = 30
+FLAG_AT = 2  # independent reporters that put an item up for review
+
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000), AfterValidator(no_control)]
+
+
+class ReportIn(InputModel):
+    reason: Reason
+
+
+@dataclass
+class ReportedItem:
+    """An item with open reports, as the staff queue shows it."""
+
+    target_type: ReportTarget
+    target_id: int
+    record: Listing | Job | None
+    organization: Organization | None
+    reports: list[tuple[Report, User | None]] = field(default_factory=list)
+    independent: int = 0
+
+    @property
+    def flagged(self) -> bool:
+        return self.independent >= FLAG_AT
+
+    @property
+    def url(self) -> str | None:
+        return f"/{self.target_type.value}s/{self.record.slug}" if self.record else None
+
+    @property
+    def public(self) -> bool:
+        if self.record is None:
+            return False
+        wanted = ListingStatus.published if isinstance(self.record, Listing) else JobStatus.published
+        return self.record.status == wanted
+
+
+def reportable_listing(session: Session, *, slug: str) -> Listing:
+    return get_visible_listing(session, slug)[0]
+
+
+def reportable_job(session: Session, *, slug: str, now: datetime | None = None) -> Job:
+    job = session.exec(live_jobs(now).where(Job.slug == slug)).first()
+    if job is None:
+        raise NotFound("no such job")
+    return job
+
+
+def file_report(
+    session: Session,
+    *,
+    target_type: ReportTarget,
+    target_id: int,
+    data: ReportIn,
+    reporter: User | None,
+    ip: str,
+    now: datetime | None = None,
+) -> Report:
+    now = now or utcnow()
+    hit(session, f"report:ip:{ip}:hour", limit=REPORTS_PER_IP_HOUR, window_seconds=3600, now=now)
+    hit(session, f"report:ip:{ip}:day", limit=REPORTS_PER_IP_DAY, window_seconds=24 * 3600, now=now)
+    report = Report(target_type=target_type, target_id=target_id, reason=data.reason,
+                    reporter_user_id=reporter.id if reporter else None, reporter_ip=ip[:45], created_at=now)
+    session.add(report)
+    session.flush()
+    return report
+
+
+def independent_reporters(reports: list[Report], orgs_of: dict[int, set[int]]) -> int:
+    """How many reporters share no address, account or organisation with one another (union-find)."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for report in reports:
+        keys = [f"ip:{report.reporter_ip}"]
+        if report.reporter_user_id is not None:
+            keys.append(f"user:{report.reporter_user_id}")
+            keys += [f"org:{org_id}" for org_id in orgs_of.get(report.reporter_user_id, ())]
+        for key in keys[1:]:
+            parent[find(key)] = find(keys[0])
+    return len({find(f"ip:{report.reporter_ip}") for report in reports})
+
+
+def _orgs_of(session: Session, user_ids: set[int]) -> dict[int, set[int]]:
+    result: dict[int, set[int]] = defaultdict(set)
+    if user_ids:
+        rows = session.exec(select(Membership.user_id, Membership.organization_id)
+                            .where(col(Membership.user_id).in_(user_ids))).all()
+        for user_id, org_id in rows:
+            result[user_id].add(org_id)
+    return result
+
+
+def _target(session: Session, target_type: ReportTarget, target_id: int) -> tuple[Listing | Job | None, Organization | None]:
+    record = session.get(Listing if target_type == ReportTarget.listing else Job, target_id)
+    return record, (session.get(Organization, record.organization_id) if record else None)
+
+
+def open_report_items(session: Session) -> list[ReportedItem]:
+    """Items with open reports: flagged ones first, then the most recently reported."""
+    rows = session.exec(
+        select(Report, User)
+        .outerjoin(User, col(User.id) == Report.reporter_user_id)
+        .where(col(Report.resolved_at).is_(None))
+        .order_by(col(Report.created_at).desc(), col(Report.id).desc())
+    ).all()
+    items: dict[tuple[ReportTarget, int], ReportedItem] = {}
+    for report, user in rows:
+        key = (ReportTarget(report.target_type), report.target_id)
+        if key not in items:
+            items[key] = ReportedItem(key[0], key[1], *_target(session, *key))
+        items[key].reports.append((report, user))
+    orgs_of = _orgs_of(session, {r.reporter_user_id for r, _ in rows if r.reporter_user_id is not None})
+    for item in items.values():
+        item.independent = independent_reporters([r for r, _ in item.reports], orgs_of)
+    return sorted(items.values(), key=lambda item: not item.flagged)  # stable: newest first within each
+
+
+def open_report_count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Report).where(col(Report.resolved_at).is_(None))).one()
+
+
+def _open_reports_like(session: Session, report_id: int) -> list[Report]:
+    report = session.get(Report, report_id)
+    if report is None or report.resolved_at is not None:
+        raise NotFound("no such open report")
+    return list(session.exec(select(Report).where(
+        Report.target_type == report.target_type, Report.target_id == report.target_id,
+        col(Report.resolved_at).is_(None),
+    )).all())
+
+
+def _hide(session: Session, record: Listing | Job, now: datetime) -> str | None:
+    """Take the item out of public view through its own state machine; the previous status, if changed."""
+    before = str(record.status)
+    if isinstance(record, Listing):
+        if record.status != ListingStatus.published:
+            return None
+        set_listing_status(session, listing=record, status=ListingStatus.draft, now=now)
+    else:
+        if record.status != JobStatus.published:
+            return None
+        JOB.move(record, JobStatus.closed)
+        record.updated_at = now
+        enqueue(session, "job", record.id)
+    return before
+
+
+def resolve_reports(
+    session: Session, *, report_id: int, staff: User, hide: bool, now: datetime | None = None
+) -> list[Report]:
+    """Close every open report on the item that report `report_id` is about: dismissed, or hidden
+    (the listing goes back to draft, the job is closed). Audited."""
+    now = now or utcnow()
+    reports = _open_reports_like(session, report_id)
+    target_type, target_id = ReportTarget(reports[0].target_type), reports[0].target_id
+    record, org = _target(session, target_type, target_id)
+    status_before = _hide(session, record, now) if hide and record is not None else None
+    for report in reports:
+        report.resolved_at = now
+        report.resolution = ReportResolution.hidden if hide else ReportResolution.dismissed
+    audit.record(
+        session,
+        action="report.hide" if hide else "report.dismiss",
+        target_type=target_type.value,
+        target_id=target_id,
+        actor_id=staff.id,
+        organization_id=org.id if org else None,
+        detail={"reports": [r.id for r in reports], "status_before": status_before},
+    )
+    return reports
