@@ -27,6 +27,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(search_app, name="search")
 app.add_typer(users_app, name="users")
 app.add_typer(jobs_app, name="jobs")
+listings_app = typer.Typer(help="Product and service listings.", no_args_is_help=True)
+app.add_typer(listings_app, name="listings")
 console = Console(stderr=True, soft_wrap=True)  # long messages stay on one line, greppable
 
 
@@ -173,6 +175,25 @@ def jobs_expire() -> None:
     finally:
         engine.dispose()
     console.print(f"closed {closed} expired job(s)")
+
+
+@listings_app.command("remind")
+def listings_remind(
+    base_url: Annotated[str | None, typer.Option(help="The site's address, for links in the mails")] = None,
+) -> None:
+    """E-mail owners once about listings due for confirmation; stale listings leave search (run daily)."""
+    from app.workspace.freshness import send_confirmation_reminders, site_url
+
+    settings = get_settings()
+    engine = create_db_engine(settings)
+    try:
+        with unit_of_work(engine) as session:
+            report = send_confirmation_reminders(session, settings=settings, base_url=base_url or site_url(settings))
+        console.print(f"reminded about {len(report.reminded)} listing(s) in {report.mails} mail(s); "
+                      f"{len(report.expired)} newly stale listing(s) leave search")
+        _deliver_outbox(engine, settings)
+    finally:
+        engine.dispose()
 
 
 def _search_backend(settings):

@@ -19,13 +19,19 @@ class Settings(BaseSettings):
     search_path: str = "./var/search.db"
     meili_url: str | None = None
     meili_key: str | None = None
-    secret_key: str = "dev-insecure-secret-change-me"
+    secret_key: str = "dev-insecure-secret-change-me"  # DEVELOPMENT_SECRET; refused in production
     host: str = "127.0.0.1"
     port: int = 8000
     smtp_url: str | None = None
+    # Where new jobs waiting for review are announced (one message per submission); none: no mail.
+    staff_email: str | None = None
 
     # How long a published job stays live unless its poster sets a shorter date.
     job_live_days: int = Field(default=60, ge=1, le=365)
+    # A listing not confirmed by its organisation for this many days leaves the public pages and search.
+    listing_confirm_days: int = Field(default=180, ge=15, le=3650)
+    # Where uploaded files (organisation logos, re-encoded) are kept.
+    upload_path: str = "./var/uploads"
     # Sessions end after this much inactivity, and in any case after the maximum lifetime.
     session_idle_minutes: int = Field(default=120, ge=5)
     session_max_hours: int = Field(default=24 * 14, ge=1)
@@ -50,6 +56,21 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+DEVELOPMENT_SECRET = "dev-insecure-secret-change-me"
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What makes these settings unsafe to serve the public with (checked at start-up in production)."""
+    problems = []
+    if settings.secret_key == DEVELOPMENT_SECRET or len(settings.secret_key) < 32:
+        problems.append("QM_SECRET_KEY must be set to a random value of at least 32 characters")
+    if not settings.https:
+        problems.append("QM_HTTPS must be true: cookies and HSTS need https")
+    if settings.meili_key and settings.meili_key == settings.secret_key:
+        problems.append("QM_MEILI_KEY must not be the application's secret key")
+    return problems
 
 
 @lru_cache

@@ -11,12 +11,18 @@ from fastapi.staticfiles import StaticFiles
 from app.accounts.routes import router as accounts_router
 from app.api.search import router as search_api_router
 from app.catalog.routes import router as catalog_router
+from app.community.contact_routes import router as contact_router
 from app.community.routes import router as community_router
-from app.config import PROJECT_ROOT, Settings, get_settings
+from app.config import PROJECT_ROOT, Settings, get_settings, production_problems
 from app.db import create_db_engine
 from app.errors import install_error_handlers
 from app.i18n import LANG_COOKIE, parse_language
+from app.jobs.moderation import expire_periodically
+from app.jobs.review import router as job_review_router
 from app.jobs.routes import router as jobs_router
+from app.jobs.workspace import router as job_workspace_router
+from app.organizations.application_routes import router as applications_router
+from app.organizations.member_routes import router as members_router
 from app.organizations.routes import router as organizations_router
 from app.search.backend import create_backend
 from app.search.relay import OutboxRelay
@@ -27,10 +33,13 @@ from app.search.service import index_is_empty, reindex
 from app.search.text import load_segmenter
 from app.security.csrf import verify_csrf
 from app.security.headers import SecurityHeaders
+from app.staff.orgs import router as staff_orgs_router
 from app.staff.routes import router as staff_router
 from app.system.routes import router as system_router
 from app.system.sitemap import router as sitemap_router
 from app.webinars.routes import router as webinars_router
+from app.workspace.freshness import remind_periodically
+from app.workspace.routes import router as workspace_router
 
 log = logging.getLogger("qmarket")
 
@@ -39,6 +48,8 @@ ONE_YEAR = 365 * 24 * 3600
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    if settings.environment == "production" and (problems := production_problems(settings)):
+        raise RuntimeError("refusing to start in production: " + "; ".join(problems))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -48,8 +59,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except SearchUnavailable as exc:
             log.warning("search engine not ready at start-up (%s); search is degraded until it is", exc)
         relay_task = asyncio.create_task(_keep_index_current(app))
+        expiry_task = asyncio.create_task(expire_periodically(app.state.engine, after=app.state.search_relay.drain))
+        reminder_task = asyncio.create_task(
+            remind_periodically(app.state.engine, settings, after=app.state.search_relay.drain))
         yield
         relay_task.cancel()
+        expiry_task.cancel()
+        reminder_task.cancel()
         app.state.search.close()
         app.state.engine.dispose()
 
@@ -83,10 +99,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(staff_router)
     app.include_router(sitemap_router)
     app.include_router(webinars_router)
+    app.include_router(contact_router)
     app.include_router(community_router)
     app.include_router(catalog_router)
     app.include_router(organizations_router)
+    app.include_router(applications_router)
+    app.include_router(members_router)
     app.include_router(jobs_router)
+    app.include_router(job_workspace_router)
+    app.include_router(job_review_router)
+    app.include_router(staff_orgs_router)
+    app.include_router(workspace_router)
     app.include_router(search_router)
     app.include_router(search_api_router)
     logging.basicConfig(level=logging.INFO)

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from jinja2_fragments import render_block
+from sqlalchemy import inspect as sa_inspect
 
 from app.config import PROJECT_ROOT
 from app.i18n import BABEL_LOCALES, LANG_COOKIE, LANGUAGES, N_, negotiate, translations
@@ -67,9 +68,16 @@ def safe_next(target: str | None, default: str = "/account") -> str:
     return target
 
 
+def _stale(user: Any) -> bool:
+    """True when the request's session rolled back (a DomainError) and closed: the user row it loaded
+    is expired and detached, and reading it would raise instead of rendering the error page."""
+    state = sa_inspect(user, raiseerr=False)
+    return state is not None and state.detached and bool(state.expired_attributes)
+
+
 def current_user(request: Request):
-    """The signed-in user, for the page header; resolved once per request."""
-    if not hasattr(request.state, "user"):
+    """The signed-in user, for the page header; resolved once per request (again after a rollback)."""
+    if not hasattr(request.state, "user") or (request.state.user is not None and _stale(request.state.user)):
         from app.accounts.sessions import resolve
         from app.db import new_session
 

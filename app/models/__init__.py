@@ -5,8 +5,10 @@ from app.models.audit import AuditEntry
 from app.models.catalog import Category, Listing
 from app.models.community import Inquiry, WorkingGroup, WorkingGroupMember
 from app.models.event import Webinar, WebinarListing, WebinarPresenter
+from app.models.invitation import Invitation
 from app.models.job import Job
 from app.models.organization import Organization, OrganizationCategory
+from app.models.report import Report
 from app.models.search_outbox import SearchOutbox
 
 __all__ = [
@@ -14,6 +16,7 @@ __all__ = [
     "AuditEntry",
     "Category",
     "Inquiry",
+    "Invitation",
     "Job",
     "Listing",
     "Membership",
@@ -21,6 +24,7 @@ __all__ = [
     "OrganizationCategory",
     "PasswordResetToken",
     "RateLimitHit",
+    "Report",
     "SearchOutbox",
     "User",
     "UserSession",
