@@ -1,10 +1,14 @@
 """Shared fixtures: a fresh SQLite database per test, the app, and a throwaway Postgres for the run."""
 
+import email
+import email.policy
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 
 import pytest
+from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlmodel import Session, SQLModel
 
@@ -73,6 +77,37 @@ def demo_database(tmp_path_factory):
 def client(settings, engine) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+# ---- mail ------------------------------------------------------------------------------------------
+
+
+class Inbox:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages = []
+        self.url = ""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
+        self.messages.append(envelope)
+        return "250 OK"
+
+    def parsed(self):
+        return [email.message_from_bytes(m.content, policy=email.policy.default) for m in self.messages]
+
+
+@pytest.fixture
+def smtp() -> Iterator[Inbox]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.url = f"smtp://127.0.0.1:{port}"
+    yield inbox
+    controller.stop()
 
 
 # ---- PostgreSQL --------------------------------------------------------------------------------------

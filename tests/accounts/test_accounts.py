@@ -3,11 +3,9 @@
 import email
 import email.policy
 import re
-import socket
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
@@ -18,28 +16,6 @@ from app.models.base import utcnow
 from tests.helpers import csrf_headers
 
 PASSWORD = "correct horse battery staple"
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    inbox.url = f"smtp://127.0.0.1:{port}"
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from app.models.base import utcnow
 from app.models.states import OrgStatus
 from app.models.vocab import MemberRole
 from app.organizations.applications import APPLICATIONS_PER_USER_PER_DAY, base_domain
-from tests.accounts.test_accounts import Inbox, smtp  # noqa: F401  (the aiosmtpd fixture)
 from tests.factories import make_org
 from tests.helpers import csrf_headers
 from tests.members.test_access_matrix import database_fingerprint as all_tables

@@ -2,10 +2,8 @@
 
 import email
 import email.policy
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlmodel import func, select
 
@@ -26,31 +24,6 @@ from tests.helpers import csrf_headers
 
 PASSWORD = "correct horse battery staple"
 XSS = '<script>alert("x")</script>'
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
-        self.messages.append(envelope)
-        return "250 OK"
-
-    def parsed(self):
-        return [email.message_from_bytes(m.content, policy=email.policy.default) for m in self.messages]
-
-
-@pytest.fixture
-def smtp():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    inbox.url = f"smtp://127.0.0.1:{port}"
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
