@@ -345,6 +345,8 @@ def build_index(path: Path, size: int, seed: int, reuse: bool) -> Build:
     """Build the index with EmbeddedBackend.rebuild(), exactly as `qmarket search reindex` does, or reuse one."""
     seconds = None
     if reuse and path.exists():
+        if not _is_search_index(path):
+            sys.exit(f"{path} is not a search index: cannot reuse it")
         print(f"reusing {path}", file=sys.stderr)
     else:
         if path.exists():
@@ -364,6 +366,8 @@ def build_index(path: Path, size: int, seed: int, reuse: bool) -> Build:
         documents = sum(types.values())
         # The rebuild's one big transaction leaves a large WAL; fold it in so the size is the index's own.
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if documents == 0:  # e.g. a build that was interrupted: its transaction was rolled back
+        sys.exit(f"{path} holds no documents: build it again (without --reuse)")
     if documents != size:
         print(f"note: the index holds {documents:,} documents, not --docs {size:,}", file=sys.stderr)
     wal = _sidecars(path)[1]
