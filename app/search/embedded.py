@@ -275,7 +275,9 @@ class EmbeddedBackend:
             if name not in FACETS or not values:
                 continue
             marks = ", ".join("?" for _ in values)
-            sql += f" AND {rowid} IN (SELECT rowid FROM facets WHERE name = ? AND value IN ({marks}))"
+            # EXISTS, not "rowid IN (…)": FTS5 takes an IN list as row lookups and re-runs the whole match
+            # for each one (seconds to minutes at 100k documents; see bench/RESULTS.md).
+            sql += f" AND EXISTS (SELECT 1 FROM facets f WHERE f.name = ? AND f.value IN ({marks}) AND f.rowid = {rowid})"
             params += [name, *values]
         return sql, params
 
