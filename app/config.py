@@ -44,6 +44,15 @@ class Settings(BaseSettings):
     https: bool = False
     # The client's address comes from X-Forwarded-For only behind a proxy that sets it.
     trust_forwarded_for: bool = False
+    # A new organisation's first listings, and a new member's first inquiries, wait for staff.
+    review_first_listings: int = Field(default=2, ge=0, le=100)
+    review_first_inquiries: int = Field(default=2, ge=0, le=100)
+    # Deleted listings and organisations can be restored by staff for this long, then they are purged.
+    deleted_retention_days: int = Field(default=30, ge=1, le=3650)
+    # Logo uploads per organisation per day (each replaces the last; the old file is removed).
+    logo_uploads_per_day: int = Field(default=20, ge=1)
+    # Requests per minute one client address may make to public pages before it is slowed down (429).
+    public_requests_per_minute: int = Field(default=600, ge=10)
     # Postgres pool; SQLite ignores these.
     db_pool_size: int = 5
     db_max_overflow: int = 5

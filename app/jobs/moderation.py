@@ -22,7 +22,7 @@ from app.errors import Conflict, NotFound
 from app.jobs.schemas import JobIn
 from app.jobs.service import approve, expire_jobs, job_region
 from app.models import Job, Organization, User
-from app.models.base import assign, utcnow
+from app.models.base import assign, expect_version, utcnow
 from app.models.states import JOB, JobStatus
 from app.search.outbox import enqueue
 from app.slugs import slugify, unique_slug
@@ -133,14 +133,18 @@ def create_job(session: Session, *, org: Organization, data: JobIn, actor: User,
 
 
 def update_job(session: Session, *, org: Organization, job: Job, data: JobIn, actor: User,
-               now: datetime | None = None) -> bool:
-    """Save the member's changes. A published posting whose text changed goes back to review (True)."""
+               now: datetime | None = None, expected_version: int | None = None) -> bool:
+    """Save the member's changes. A published posting whose text changed goes back to review (True).
+    `expected_version` is the version the editor saw: an older one is a Conflict (someone saved since)."""
     now = now or utcnow()
     values = _values(org, data)
     content_changed = any(getattr(job, name) != values[name] for name in REVIEWED_CONTENT)
     was_published = job.status == JobStatus.published
+    if expected_version is not None and expected_version != job.version:
+        expect_version(job, expected_version)  # raises Conflict
     if not assign(job, values):
         return False
+    job.version += 1
     sent_back = was_published and content_changed
     if sent_back:
         JOB.move(job, JobStatus.review)

@@ -1,6 +1,6 @@
 """Every table, imported here so that SQLModel.metadata (and so Alembic) sees them all."""
 
-from app.models.account import ApiToken, Membership, PasswordResetToken, RateLimitHit, User, UserSession
+from app.models.account import ApiToken, EmailChange, Membership, PasswordResetToken, RateLimitHit, User, UserSession
 from app.models.audit import AuditEntry
 from app.models.catalog import Category, Listing
 from app.models.community import Inquiry, WorkingGroup, WorkingGroupMember
@@ -15,6 +15,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Category",
+    "EmailChange",
     "Inquiry",
     "Invitation",
     "Job",

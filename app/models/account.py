@@ -44,6 +44,11 @@ class ApiToken(SQLModel, table=True):
     user_id: int = Field(
         sa_column=sa.Column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
     )
+    # The organisation the token acts for (its owners mint it); none: a staff token (import, moderation).
+    organization_id: int | None = Field(
+        default=None, sa_column=sa.Column(sa.ForeignKey("organization.id", ondelete="CASCADE"), nullable=True,
+                                          index=True)
+    )
     name: str = Field(max_length=100)
     prefix: str = Field(max_length=16)
     secret_hash: str = Field(max_length=64, unique=True)
@@ -78,6 +83,22 @@ class PasswordResetToken(SQLModel, table=True):
     user_id: int = Field(
         sa_column=sa.Column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
     )
+    created_at: datetime = timestamp_column()
+    expires_at: datetime = timestamp_column()
+    used_at: datetime | None = timestamp_column(nullable=True)
+
+
+class EmailChange(SQLModel, table=True):
+    """A requested change of sign-in address, waiting for the link sent to the new address."""
+
+    __tablename__ = "email_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(
+        sa_column=sa.Column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    new_email: str = Field(max_length=254)
     created_at: datetime = timestamp_column()
     expires_at: datetime = timestamp_column()
     used_at: datetime | None = timestamp_column(nullable=True)

@@ -85,6 +85,17 @@ def assign(record: SQLModel, values: dict[str, Any]) -> bool:
     return changed
 
 
+def expect_version(record: Any, version: int | None) -> None:
+    """Refuse a change made from an out-of-date copy (`version` is what the editor last saw), then count the
+    change. Callers load the record with FOR UPDATE (Postgres) or inside BEGIN IMMEDIATE (SQLite), so two
+    writers holding the same version cannot both pass. `None`: the caller did not send one (old clients)."""
+    from app.errors import Conflict  # models stay importable without the web layer
+
+    if version is not None and version != record.version:
+        raise Conflict("this record was changed by someone else since you opened it; reload it and try again")
+    record.version = (record.version or 0) + 1
+
+
 Outcome = Literal["created", "updated", "unchanged"]
 
 

@@ -51,3 +51,9 @@ class Listing(SQLModel, table=True):
     last_confirmed_at: datetime = timestamp_column()
     # When the owners were last reminded to confirm it (cleared by confirming), so they are told once.
     reminded_at: datetime | None = timestamp_column(nullable=True)
+    # Staff's word to the organisation when a listing held for review is sent back.
+    moderation_note: str | None = Field(default=None, sa_type=sa.Text)
+    deleted_at: datetime | None = timestamp_column(nullable=True)
+    # Raised by every edit; a form or API write that carries an older number is refused (409), so two
+    # people editing at once cannot silently overwrite each other.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})

@@ -45,3 +45,4 @@ class Job(SQLModel, table=True):
     updated_at: datetime = timestamp_column()
     published_at: datetime | None = timestamp_column(nullable=True, index=True)
     expires_at: datetime | None = timestamp_column(nullable=True, index=True)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # see Listing.version

@@ -37,6 +37,8 @@ class Organization(SQLModel, table=True):
     created_at: datetime = timestamp_column()
     updated_at: datetime = timestamp_column()
     approved_at: datetime | None = timestamp_column(nullable=True)
+    deleted_at: datetime | None = timestamp_column(nullable=True)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # see Listing.version
 
 
 class OrganizationCategory(SQLModel, table=True):

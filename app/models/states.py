@@ -15,12 +15,15 @@ class OrgStatus(StrEnum):
     active = "active"
     rejected = "rejected"
     suspended = "suspended"
+    deleted = "deleted"  # by its owners; staff may restore it within the retention period, then it is purged
 
 
 class ListingStatus(StrEnum):
     draft = "draft"
+    review = "review"  # a new organisation's first listings wait for staff before they go public
     published = "published"
     archived = "archived"
+    deleted = "deleted"  # by its organisation; restorable by staff within the retention period
 
 
 class JobStatus(StrEnum):
@@ -32,6 +35,7 @@ class JobStatus(StrEnum):
 
 
 class InquiryStatus(StrEnum):
+    held = "held"  # a new member's first inquiries wait for staff; the recipients see nothing yet
     open = "open"
     answered = "answered"
     closed = "closed"
@@ -63,17 +67,23 @@ ORGANIZATION = Machine(
     {
         OrgStatus.pending: frozenset({OrgStatus.active, OrgStatus.rejected}),
         OrgStatus.rejected: frozenset({OrgStatus.pending}),  # the applicant may apply again
-        OrgStatus.active: frozenset({OrgStatus.suspended}),
+        OrgStatus.active: frozenset({OrgStatus.suspended, OrgStatus.deleted}),
         OrgStatus.suspended: frozenset({OrgStatus.active}),
+        OrgStatus.deleted: frozenset({OrgStatus.active}),  # staff restore
     },
 )
 
 LISTING = Machine(
     "listing",
     {
-        ListingStatus.draft: frozenset({ListingStatus.published, ListingStatus.archived}),
-        ListingStatus.published: frozenset({ListingStatus.draft, ListingStatus.archived}),
-        ListingStatus.archived: frozenset({ListingStatus.published, ListingStatus.draft}),
+        ListingStatus.draft: frozenset({ListingStatus.published, ListingStatus.review, ListingStatus.archived,
+                                        ListingStatus.deleted}),
+        ListingStatus.review: frozenset({ListingStatus.published, ListingStatus.draft, ListingStatus.deleted}),
+        ListingStatus.published: frozenset({ListingStatus.draft, ListingStatus.archived, ListingStatus.deleted}),
+        ListingStatus.archived: frozenset({ListingStatus.published, ListingStatus.review, ListingStatus.draft,
+                                           ListingStatus.deleted}),
+        # Staff restore a deleted listing as a draft: its organisation decides when it goes public again.
+        ListingStatus.deleted: frozenset({ListingStatus.draft}),
     },
 )
 
@@ -92,6 +102,7 @@ JOB = Machine(
 INQUIRY = Machine(
     "inquiry",
     {
+        InquiryStatus.held: frozenset({InquiryStatus.open, InquiryStatus.closed}),  # staff release or refuse
         InquiryStatus.open: frozenset({InquiryStatus.answered, InquiryStatus.closed}),
         InquiryStatus.answered: frozenset({InquiryStatus.closed, InquiryStatus.open}),
         InquiryStatus.closed: frozenset({InquiryStatus.open}),

@@ -14,7 +14,7 @@ from app.audit import record
 from app.catalog.service import categories_by_path, leaf_paths, set_listing_status
 from app.errors import FieldError, Invalid, NotFound
 from app.models import Category, Job, Listing, Organization, User
-from app.models.base import assign, utcnow
+from app.models.base import assign, expect_version, utcnow
 from app.models.states import ListingStatus
 from app.models.vocab import InterestKind
 from app.organizations.service import interests, set_interests
@@ -74,10 +74,14 @@ def _categories_named(categories: dict[str, Category], paths: list[str], field: 
 
 
 def update_profile(
-    session: Session, *, org: Organization, data: ProfileIn, actor: User, now: datetime | None = None
+    session: Session, *, org: Organization, data: ProfileIn, actor: User, now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> bool:
-    """Save the profile; the organisation (and, when their shared fields change, its records) is re-indexed."""
+    """Save the profile; the organisation (and, when their shared fields change, its records) is re-indexed.
+    `expected_version` is the version the editor saw: an older one is a Conflict (someone saved since)."""
     now = now or utcnow()
+    if expected_version is not None and expected_version != org.version:
+        expect_version(org, expected_version)  # raises Conflict
     categories = categories_by_path(session)
     offers = _categories_named(categories, data.offers, "offers")
     needs = _categories_named(categories, data.needs, "needs")
@@ -89,6 +93,7 @@ def update_profile(
     if not changed:
         return False
     org.updated_at = now
+    org.version += 1
     session.flush()
     enqueue(session, "organization", org.id)
     if before != {name: getattr(org, name) for name in _SHARED_WITH_RECORDS}:
@@ -178,11 +183,14 @@ def create_listing(
 
 
 def update_listing(
-    session: Session, *, listing: Listing, data: ListingForm, actor: User, now: datetime | None = None
+    session: Session, *, listing: Listing, data: ListingForm, actor: User, now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> bool:
-    """Edit in place: a published listing stays published and is re-indexed. Editing confirms it."""
+    """Edit in place: a published listing stays published and is re-indexed. Editing confirms it.
+    `expected_version` is the version the editor saw: an older one is a Conflict (someone saved since)."""
     now = now or utcnow()
     category = _leaf(session, data.category)
+    expect_version(listing, expected_version)
     changed = assign(listing, _listing_values(data, category))
     listing.last_confirmed_at, listing.reminded_at, listing.updated_at = now, None, now
     enqueue(session, "listing", listing.id)
@@ -211,6 +219,17 @@ def change_listing_status(
         listing.last_confirmed_at, listing.reminded_at = now, None
     record(session, action=f"listing.{action}", target_type="listing", target_id=listing.id, actor_id=actor.id,
            organization_id=listing.organization_id, detail={"status": str(status)})
+
+
+def delete_listing(session: Session, *, listing: Listing, actor: User, now: datetime | None = None) -> None:
+    """Soft delete: the listing leaves pages and search at once; staff can restore it within the retention
+    period, after which it is purged."""
+    now = now or utcnow()
+    set_listing_status(session, listing=listing, status=ListingStatus.deleted, now=now)
+    listing.deleted_at = now
+    listing.version += 1
+    record(session, action="listing.delete", target_type="listing", target_id=listing.id, actor_id=actor.id,
+           organization_id=listing.organization_id)
 
 
 def confirm_listing(session: Session, *, listing: Listing, actor: User, now: datetime | None = None) -> None:

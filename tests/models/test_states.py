@@ -54,4 +54,9 @@ def test_organization_must_be_approved_before_it_can_be_suspended():
 
 def test_archived_listing_can_be_restored():
     assert LISTING.can(ListingStatus.archived, ListingStatus.published)
-    assert LISTING.allowed(ListingStatus.draft) == {ListingStatus.published, ListingStatus.archived}
+    assert LISTING.allowed(ListingStatus.draft) == {ListingStatus.published, ListingStatus.review,
+                                                    ListingStatus.archived, ListingStatus.deleted}
+
+
+def test_deleted_listing_comes_back_only_as_a_draft():
+    assert LISTING.allowed(ListingStatus.deleted) == {ListingStatus.draft}
