@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS facets (
 CREATE INDEX IF NOT EXISTS facets_by_doc ON facets (rowid);
 -- English words as written, with their stems: what typo and prefix matching compare against.
 CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, term TEXT NOT NULL) WITHOUT ROWID;
+-- Counts every committed write, so a process knows when its cached vocabulary is out of date. (PRAGMA
+-- data_version cannot say it: it is per connection, and each thread here has its own.)
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);
 """
 _BM25 = "bm25(fts, {})".format(", ".join(str(EMBEDDED_WEIGHTS[c]) for c in EMBEDDED_COLUMNS))
 
@@ -75,7 +79,7 @@ class EmbeddedBackend:
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._vocabulary: expansion.Vocabulary | None = None
-        self._vocabulary_version: int | None = None
+        self._vocabulary_generation: int | None = None  # the index generation the cached vocabulary matches
         self._connections: list[sqlite3.Connection] = []
         # Connections are shared across threads only through close(): it waits until no call is using
         # one (a connection closed under a running statement crashes the process).
@@ -144,13 +148,24 @@ class EmbeddedBackend:
             try:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
+                    before, vocabulary = self._generation(connection), self._vocabulary
                     work(connection)
+                    connection.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
                     connection.execute("COMMIT")
                 except BaseException:
                     connection.execute("ROLLBACK")
                     raise
             except sqlite3.Error as exc:
                 raise SearchUnavailable(f"search index write failed: {exc}") from exc
+            # _insert kept the cached vocabulary up to date with this write; if it matched the index
+            # before, it matches it now. (If another process had written, it stays stale and reloads.)
+            if vocabulary is not None and self._vocabulary is vocabulary and self._vocabulary_generation == before:
+                self._vocabulary_generation = before + 1
+
+    @staticmethod
+    def _generation(connection: sqlite3.Connection) -> int:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return row[0] if row else -1
 
     def _remove(self, connection: sqlite3.Connection, ids: Iterable[str]) -> None:
         for doc_id in ids:
@@ -242,13 +257,18 @@ class EmbeddedBackend:
     # ---- reads -------------------------------------------------------------------------------------
 
     def vocabulary(self) -> expansion.Vocabulary:
-        """Cached; reloaded when another process (a reindex, the CLI) changed the index file."""
+        """Cached for the process; reloaded only when another process (a reindex, the CLI) wrote the index."""
         connection = self._connection()
-        version = connection.execute("PRAGMA data_version").fetchone()[0]
-        if self._vocabulary is None or version != self._vocabulary_version:
-            frequencies = dict(connection.execute("SELECT term, doc FROM fts_terms"))
-            words = dict(connection.execute("SELECT word, term FROM words"))
-            self._vocabulary, self._vocabulary_version = expansion.Vocabulary(frequencies, words), version
+        generation = self._generation(connection)
+        if self._vocabulary is None or generation != self._vocabulary_generation:
+            connection.execute("BEGIN")  # one snapshot: the generation read with the terms it counts
+            try:
+                generation = self._generation(connection)
+                frequencies = dict(connection.execute("SELECT term, doc FROM fts_terms"))
+                words = dict(connection.execute("SELECT word, term FROM words"))
+            finally:
+                connection.execute("COMMIT")
+            self._vocabulary, self._vocabulary_generation = expansion.Vocabulary(frequencies, words), generation
         return self._vocabulary
 
     def search(self, query: SearchQuery) -> SearchResult:
