@@ -1,10 +1,16 @@
-"""Writing the audit log. Entries are only ever added, never edited."""
+"""Writing the audit log. Entries are only ever added, never edited (no route or service changes or deletes one).
+
+Every entry carries a request id: the caller's, else the id of the request running now (set by
+app/request_context.py's middleware), else the id of the command or task running now (`work_id`), else the
+process-level "system" id, so that an entry written outside any request is still marked as such.
+"""
 
 from typing import Any
 
 from sqlmodel import Session
 
 from app.models import AuditEntry
+from app.request_context import current_request_id
 
 
 def record(
@@ -25,7 +31,7 @@ def record(
         actor_id=actor_id,
         organization_id=organization_id,
         detail=detail or {},
-        request_id=request_id,
+        request_id=(request_id or current_request_id())[:64],
     )
     session.add(entry)
     return entry

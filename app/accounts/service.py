@@ -70,12 +70,16 @@ def authenticate(session: Session, *, email: str, password: str) -> User | None:
     return user
 
 
-def change_password(session: Session, *, user: User, data: PasswordChange, keep_session_token: str | None) -> None:
+def change_password(session: Session, *, user: User, data: PasswordChange, keep_session_token: str | None,
+                    end_other_sessions: bool = True) -> None:
+    """Needs the current password. Other browsers must sign in again unless the user chose to keep them."""
     if not verify_password(user.password_hash, data.current_password):
         raise Invalid.field("current_password", "is not your current password")
     user.password_hash = hash_password(data.new_password)
-    end_all(session, user.id, except_token=keep_session_token)  # other browsers must sign in again
-    audit.record(session, action="user.password_change", target_type="user", target_id=user.id, actor_id=user.id)
+    if end_other_sessions:
+        end_all(session, user.id, except_token=keep_session_token)
+    audit.record(session, action="user.password_change", target_type="user", target_id=user.id, actor_id=user.id,
+                 detail={"other_sessions_ended": end_other_sessions})
 
 
 def start_password_reset(session: Session, *, email: str) -> tuple[User, str] | None:

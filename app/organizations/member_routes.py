@@ -1,4 +1,4 @@
-"""Pages for an organisation's members: owners invite editors and remove members; invitees accept."""
+"""Pages for an organisation's members: owners invite editors, change roles and remove members; invitees accept."""
 
 from typing import Annotated
 
@@ -18,6 +18,7 @@ from app.organizations.members import (
     INVITATION_LIFETIME,
     InvitationIn,
     accept_invitation,
+    change_role,
     invite_editor,
     members,
     open_invitation,
@@ -79,6 +80,20 @@ def invite(request: Request, session: SessionDep, settings: SettingsDep, user: C
     )
     after_commit(session, lambda: send(settings, message))
     return RedirectResponse(f"/account/orgs/{org.slug}/members?done=invited", status_code=303)
+
+
+@router.post("/orgs/{slug}/members/{membership_id}/role")
+def role(request: Request, session: SessionDep, user: CurrentUser, slug: str, membership_id: int,
+         role: Short = "") -> Response:
+    org, _ = workspace_org(session, user=user, slug=slug, roles=OWNERS)
+    try:
+        wanted = MemberRole(role.strip())
+    except ValueError:
+        raise Invalid.field("role", "choose owner or editor") from None
+    changed = change_role(session, org=org, membership_id=membership_id, role=wanted, actor=user)
+    if changed.user_id == user.id and wanted != MemberRole.owner:
+        return RedirectResponse(f"/account/orgs/{org.slug}", status_code=303)  # the members page is owners' only
+    return RedirectResponse(f"/account/orgs/{org.slug}/members?done=role", status_code=303)
 
 
 @router.post("/orgs/{slug}/members/{membership_id}/remove")

@@ -106,19 +106,54 @@ def accept_invitation(session: Session, *, token: str, user: User, now: datetime
     return org
 
 
-def remove_member(session: Session, *, org: Organization, membership_id: int, actor: User) -> Membership:
-    """Remove a member of `org` (an id of another organisation's member is NotFound); never the last owner."""
+def _member(session: Session, org: Organization, membership_id: int) -> Membership:
+    """A membership of `org`; an id of another organisation's member is NotFound."""
     membership = session.exec(
         select(Membership).where(Membership.id == membership_id, Membership.organization_id == org.id)
     ).first()
     if membership is None:
         raise NotFound("no such member")
+    return membership
+
+
+def _owner_count(session: Session, org: Organization) -> int:
+    return session.exec(
+        select(func.count()).select_from(Membership)
+        .where(Membership.organization_id == org.id, Membership.role == MemberRole.owner)
+    ).one()
+
+
+def change_role(session: Session, *, org: Organization, membership_id: int, role: MemberRole,
+                actor: User) -> Membership:
+    """Make a member an owner or an editor. The last owner cannot be demoted: an organisation always needs one.
+
+    The organisation's owner rows are locked first, in id order (FOR UPDATE on Postgres; SQLite's write
+    transaction is BEGIN IMMEDIATE already), so two owners demoting each other at once cannot both pass the
+    count, and cannot deadlock either: the second waits, then sees one owner left and is refused.
+    """
+    owners = session.exec(
+        select(Membership.id).where(Membership.organization_id == org.id, Membership.role == MemberRole.owner)
+        .order_by(col(Membership.id)).with_for_update()
+    ).all()
+    membership = _member(session, org, membership_id)
+    old_role = MemberRole(membership.role)
+    if old_role == role:
+        return membership
+    if old_role == MemberRole.owner and len(owners) <= 1:
+        raise Conflict("the last owner cannot become an editor: an organisation always needs an owner")
+    membership.role = role
+    session.flush()
+    record(session, action="membership.role_changed", target_type="membership", target_id=membership.id,
+           actor_id=actor.id, organization_id=org.id,
+           detail={"user_id": membership.user_id, "from": str(old_role), "to": str(role)})
+    return membership
+
+
+def remove_member(session: Session, *, org: Organization, membership_id: int, actor: User) -> Membership:
+    """Remove a member of `org` (an id of another organisation's member is NotFound); never the last owner."""
+    membership = _member(session, org, membership_id)
     if membership.role == MemberRole.owner:
-        owners = session.exec(
-            select(func.count()).select_from(Membership)
-            .where(Membership.organization_id == org.id, Membership.role == MemberRole.owner)
-        ).one()
-        if owners <= 1:
+        if _owner_count(session, org) <= 1:
             raise Conflict("the last owner cannot be removed: an organisation always needs an owner")
     record(session, action="membership.remove", target_type="membership", target_id=membership.id,
            actor_id=actor.id, organization_id=org.id,

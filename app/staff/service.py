@@ -1,6 +1,5 @@
 """Staff oversight: suspending and reinstating organisations, and reading the audit log (read-only)."""
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,16 +13,18 @@ from app.models import AuditEntry, Organization, User
 from app.models.states import OrgStatus
 from app.organizations.service import get_by_slug, set_status
 from app.pagination import Pagination
+from app.request_context import new_request_id
 
 AUDIT_PER_PAGE = 50
 ORGS_PER_PAGE = 50
 
 
 def request_id(request: Request) -> str:
-    """One id per request, written into the audit entries it causes (to match them with the logs)."""
+    """One id per request, written into the audit entries it causes (to match them with the logs): the one
+    app/request_context.py's middleware gave the request and sent back as X-Request-ID."""
     rid = getattr(request.state, "request_id", None)
-    if rid is None:
-        rid = request.state.request_id = uuid.uuid4().hex
+    if rid is None:  # an app built without the middleware (a bare test app): make one and keep it
+        rid = request.state.request_id = new_request_id()
     return rid
 
 
