@@ -29,6 +29,8 @@ app.add_typer(users_app, name="users")
 app.add_typer(jobs_app, name="jobs")
 listings_app = typer.Typer(help="Product and service listings.", no_args_is_help=True)
 app.add_typer(listings_app, name="listings")
+tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+app.add_typer(tokens_app, name="tokens")
 console = Console(stderr=True, soft_wrap=True)  # long messages stay on one line, greppable
 
 
@@ -161,6 +163,49 @@ def users_create(
     finally:
         engine.dispose()
     console.print(f"created {'staff ' if staff else ''}user {user.email} (id {user.id})")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    email: Annotated[str, typer.Option(help="The user the token acts as")],
+    name: Annotated[str, typer.Option(help="What will use it (shown in the token list)")],
+    org: Annotated[str | None, typer.Option(help="The organisation's slug; the user must be one of its owners. "
+                                                 "Without it: a staff token (import), for a staff user only")] = None,
+) -> None:
+    """Create an API token and print its secret, once (only a hash of it is kept)."""
+    from sqlmodel import select
+
+    from app.accounts.service import get_by_email
+    from app.accounts.tokens import mint
+    from app.models import Organization
+    from app.models.vocab import MemberRole
+    from app.organizations.access import workspace_org
+
+    engine = create_db_engine(get_settings())
+    try:
+        with unit_of_work(engine) as session:
+            user = get_by_email(session, email)
+            if user is None or not user.is_active:
+                raise Invalid.field("email", "no active user has this e-mail address")
+            organization = None
+            if org is not None:
+                if session.exec(select(Organization.id).where(Organization.slug == org)).first() is None:
+                    raise Invalid.field("org", f"no organisation has the slug {org!r}")
+                try:
+                    organization, _ = workspace_org(session, user=user, slug=org, roles=(MemberRole.owner,))
+                except DomainError:
+                    raise Invalid.field("org", f"{user.email} is not an owner of {org}") from None
+            elif not user.is_staff:
+                raise Invalid.field("org", "give --org: only staff users may hold a token without an organisation")
+            created = mint(session, user=user, org=organization, name=name)
+    except DomainError as exc:
+        _fail(f"the token was not created: {exc.message}")
+    finally:
+        engine.dispose()
+    kind = f"for {organization.slug}" if organization else "staff"
+    console.print(f"created {kind} token {created.token.name!r} (id {created.token.id}) acting as {user.email}; "
+                  "copy the secret below now, it is not shown again")
+    typer.echo(created.secret)
 
 
 @jobs_app.command("expire")

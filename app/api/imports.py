@@ -1,0 +1,21 @@
+"""POST /api/v1/import: the import bundle (DESIGN §4) for a staff token. All of it, or nothing."""
+
+from fastapi import APIRouter
+
+from app import audit
+from app.api.auth import ApiRoute, ImportBody, StaffAuth, parse_json
+from app.api.member_schemas import ImportOut
+from app.deps import SessionDep, SettingsDep
+from app.imports.service import import_bundle
+
+router = APIRouter(prefix="/api/v1", tags=["import"], route_class=ApiRoute)
+
+
+@router.post("/import", response_model=ImportOut)
+def import_(session: SessionDep, settings: SettingsDep, auth: StaffAuth, body: ImportBody) -> ImportOut:
+    """200 with counts per section; or 422 with one error per bad row and field, and nothing written."""
+    report = import_bundle(session, parse_json(body), job_live_days=settings.job_live_days, actor_id=auth.user.id)
+    if not report.changed:  # the service records only bundles that changed something; every staff call is audited
+        audit.record(session, action="import.bundle", target_type="bundle", actor_id=auth.user.id,
+                     detail=report.counts)
+    return ImportOut(counts=report.counts, changed=report.changed)
