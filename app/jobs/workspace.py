@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from app.db import after_commit
 from app.deps import CurrentUser, SessionDep, SettingsDep
-from app.errors import FieldError, Invalid
+from app.errors import Conflict, FieldError, Invalid
 from app.jobs.moderation import EDITABLE, close_job, create_job, get_org_job, org_jobs, submit_job, update_job
 from app.jobs.schemas import JobIn
 from app.mail import build_message, send
@@ -33,6 +33,7 @@ def job_form(
     description: FormText = "", description_zh: FormText = "", requirements: FormText = "",
     requirements_zh: FormText = "", apply_url: FormText = "", apply_email: FormText = "",
     salary_min: FormText = "", salary_max: FormText = "", salary_currency: FormText = "", salary_period: FormText = "",
+    version: FormText = "",
 ) -> dict[str, str]:
     """The posted fields as typed. Only these are read (never an organisation, status, id or date), and
     nothing is validated here: the organisation is checked first, so outsiders get 404, not field errors."""
@@ -44,25 +45,38 @@ JobForm = Annotated[dict[str, str], Depends(job_form)]
 
 def _parse(values: dict[str, str]) -> JobIn:
     """Empty optional fields are absent; a blank title is still an error that names the title."""
-    data = {name: value for name, value in values.items() if value.strip() or name == "title"}
+    data = {name: value for name, value in values.items()
+            if (value.strip() or name == "title") and name != "version"}
     return JobIn.model_validate(data)
+
+
+def _version(values: dict[str, str]) -> int | None:
+    """The version the edit form was opened at; None when none was sent."""
+    raw = values.get("version", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise Invalid.field("version", "reload the page and try again")
+    return int(raw)
 
 
 def _form_values(job: Job | None) -> dict[str, str]:
     if job is None:
         return {"country": "CN"}
-    return {name: "" if getattr(job, name, None) is None else str(getattr(job, name)) for name in EDITABLE}
+    values = {name: "" if getattr(job, name, None) is None else str(getattr(job, name)) for name in EDITABLE}
+    return values | {"version": str(job.version)}
 
 
 def _form_page(request: Request, org: Organization, job: Job | None, values: dict[str, str],
-               errors: list[FieldError] | None = None) -> HTMLResponse:
+               errors: list[FieldError] | None = None, conflict: bool = False) -> HTMLResponse:
     context = {
         "org": org, "job": job, "values": values,
         "errors": {e.field: e.message for e in errors or []},
         "choices": {"function": list(JobFunction), "employment_type": list(EmploymentType),
                     "workplace": list(Workplace), "salary_period": list(SalaryPeriod)},
     }
-    return render(request, "account_job_form.html", context, status_code=422 if errors else 200)
+    context["conflict"] = conflict
+    return render(request, "account_job_form.html", context, status_code=409 if conflict else 422 if errors else 200)
 
 
 def _to_list(slug: str, notice: str = "") -> RedirectResponse:
@@ -109,12 +123,15 @@ def edit_job(request: Request, session: SessionDep, user: CurrentUser, slug: str
     org, _ = workspace_org(session, user=user, slug=slug)
     job = get_org_job(session, org=org, job_id=job_id, lock=True)
     try:
+        version = _version(form)
         data = _parse(form)
-        sent_back = update_job(session, org=org, job=job, data=data, actor=user)
+        sent_back = update_job(session, org=org, job=job, data=data, actor=user, expected_version=version)
     except ValidationError as exc:
         return _form_page(request, org, job, form, field_errors(exc))
     except Invalid as exc:  # raised before anything is assigned: nothing half-written
         return _form_page(request, org, job, form, exc.errors)
+    except Conflict:  # someone saved since this form was opened: show what was typed, save nothing
+        return _form_page(request, org, job, form | {"version": str(job.version)}, conflict=True)
     return _to_list(org.slug, "review" if sent_back else "saved")
 
 

@@ -79,7 +79,9 @@ LISTING = Machine(
         ListingStatus.draft: frozenset({ListingStatus.published, ListingStatus.review, ListingStatus.archived,
                                         ListingStatus.deleted}),
         ListingStatus.review: frozenset({ListingStatus.published, ListingStatus.draft, ListingStatus.deleted}),
-        ListingStatus.published: frozenset({ListingStatus.draft, ListingStatus.archived, ListingStatus.deleted}),
+        # → review: reports from independent members hide it until staff look.
+        ListingStatus.published: frozenset({ListingStatus.draft, ListingStatus.review, ListingStatus.archived,
+                                            ListingStatus.deleted}),
         ListingStatus.archived: frozenset({ListingStatus.published, ListingStatus.review, ListingStatus.draft,
                                            ListingStatus.deleted}),
         # Staff restore a deleted listing as a draft: its organisation decides when it goes public again.

@@ -1,9 +1,13 @@
-"""Who may act for an organisation. Anyone else is told the record does not exist (404, never 403)."""
+"""Who may act for an organisation. Anyone else is told the record does not exist (404, never 403).
+
+A deleted organisation has no workspace for anyone (its members included) until staff restore it.
+"""
 
 from sqlmodel import Session, col, select
 
 from app.errors import NotFound
 from app.models import Membership, Organization, User
+from app.models.states import OrgStatus
 from app.models.vocab import MemberRole
 
 ANY_ROLE = (MemberRole.owner, MemberRole.editor)
@@ -13,7 +17,7 @@ def memberships_of(session: Session, user: User) -> list[tuple[Organization, Mem
     rows = session.exec(
         select(Organization, Membership)
         .join(Membership, col(Membership.organization_id) == Organization.id)
-        .where(Membership.user_id == user.id)
+        .where(Membership.user_id == user.id, Organization.status != OrgStatus.deleted)
         .order_by(col(Organization.name))
     ).all()
     return [tuple(row) for row in rows]
@@ -29,7 +33,7 @@ def workspace_org(
     row = session.exec(
         select(Organization, Membership)
         .join(Membership, col(Membership.organization_id) == Organization.id)
-        .where(Organization.slug == slug, Membership.user_id == user.id)
+        .where(Organization.slug == slug, Membership.user_id == user.id, Organization.status != OrgStatus.deleted)
     ).first()
     if row is None or MemberRole(row[1].role) not in roles:
         raise NotFound("no such organisation")

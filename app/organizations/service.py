@@ -94,6 +94,22 @@ def set_status(
         enqueue(session, "job", job_id)
 
 
+def soft_delete_organization(session: Session, *, org: Organization, now: datetime | None = None) -> None:
+    """Its owners deleted it: it and every record of it leave pages and search at once (set_status
+    enqueues them all); staff may restore it within the retention period, after which it is purged."""
+    now = now or utcnow()
+    set_status(session, org=org, status=OrgStatus.deleted, now=now)
+    org.deleted_at = now
+    org.version += 1
+
+
+def restore_organization(session: Session, *, org: Organization, now: datetime | None = None) -> None:
+    """Staff undo a deletion: the organisation is active again, and its published records come back."""
+    set_status(session, org=org, status=OrgStatus.active, now=now)
+    org.deleted_at = None
+    org.version += 1
+
+
 def set_interests(session: Session, org: Organization, *, offers: list[Category], needs: list[Category]) -> bool:
     wanted = {(c.id, InterestKind.offers) for c in offers} | {(c.id, InterestKind.needs) for c in needs}
     rows = session.exec(select(OrganizationCategory).where(OrganizationCategory.organization_id == org.id)).all()

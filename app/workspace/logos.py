@@ -20,10 +20,12 @@ from app.errors import DomainError, Invalid
 from app.models import Organization, User
 from app.models.base import utcnow
 from app.search.outbox import enqueue
+from app.security.ratelimit import hit
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 20_000_000
 MAX_STORED_SIDE = 512  # logos are shown small; a big one is scaled down
+QUOTA_WINDOW_SECONDS = 24 * 3600
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP")
 LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.png$")
 LOGO_DIR = "logos"
@@ -72,8 +74,14 @@ def reencode(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def set_logo(session: Session, *, org: Organization, data: bytes, upload_path: str, actor: User) -> str:
-    """Store the new logo and point the organisation at it; the old file goes once the change commits."""
+def set_logo(session: Session, *, org: Organization, data: bytes, upload_path: str, actor: User,
+             uploads_per_day: int | None = None) -> str:
+    """Store the new logo and point the organisation at it; the old file goes once the change commits.
+
+    `uploads_per_day` (QM_LOGO_UPLOADS_PER_DAY): every attempt counts, refused ones too, and it is counted
+    before anything is decoded, so a flood of uploads buys neither CPU nor disk (RateLimited: 429)."""
+    if uploads_per_day is not None:
+        hit(session, f"logo:org:{org.id}", limit=uploads_per_day, window_seconds=QUOTA_WINDOW_SECONDS)
     png = reencode(data)
     folder = logo_folder(upload_path)
     folder.mkdir(parents=True, exist_ok=True)

@@ -15,9 +15,10 @@ from sqlmodel import Session
 
 from app.catalog.service import categories_by_path, confirmed_since
 from app.deps import CurrentUser, SessionDep, SettingsDep
-from app.errors import FieldError, Invalid, NotFound
+from app.errors import Conflict, FieldError, Invalid, NotFound
 from app.models import Listing, Organization, User
 from app.models.base import utcnow
+from app.models.states import ListingStatus, OrgStatus
 from app.models.vocab import MemberRole, SizeBand, TechDomain
 from app.organizations.access import workspace_org
 from app.security.csrf import CSRF_FIELD
@@ -89,9 +90,22 @@ def _errors(errors: list[FieldError]) -> dict[str, str]:
 
 
 def _org(session: Session, user: User, slug: str, roles=None) -> tuple[Organization, Any]:
-    if roles:
-        return workspace_org(session, user=user, slug=slug, roles=roles)
-    return workspace_org(session, user=user, slug=slug)
+    """The organisation the user acts for. A deleted one has no workspace (404) until staff restore it."""
+    org, membership = workspace_org(session, user=user, slug=slug, roles=roles) if roles else \
+        workspace_org(session, user=user, slug=slug)
+    if org.status == OrgStatus.deleted:
+        raise NotFound("no such organisation")
+    return org, membership
+
+
+def _version(form: dict[str, Any]) -> int | None:
+    """The `version` the form was opened at (taken out of the posted fields); None if it sent none."""
+    raw = form.pop("version", None)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if not isinstance(raw, str) or not raw.strip().isdigit() or len(raw.strip()) > 9:
+        raise Invalid.field("version", "reload the page and try again")
+    return int(raw)
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -120,28 +134,36 @@ def _profile_page(request: Request, session: Session, org: Organization, members
                 for top in tops}
     context = {"org": org, "values": values, "errors": errors, "saved": saved, "tops": tops, "children": children,
                "domains": list(TechDomain), "size_bands": list(SizeBand),
-               "is_owner": membership.role == MemberRole.owner}
+               "is_owner": membership.role == MemberRole.owner, "conflict": status == 409}
     return render(request, "workspace_profile.html", context, status_code=status)
+
+
+def _profile_values(session: Session, org: Organization) -> dict:
+    return service.profile_values(session, org=org) | {"version": org.version}
 
 
 @router.get(PREFIX + "/profile", response_class=HTMLResponse)
 def profile_page(request: Request, session: SessionDep, user: CurrentUser, slug: str,
                  saved: bool = False) -> HTMLResponse:
     org, membership = _org(session, user, slug)
-    return _profile_page(request, session, org, membership, service.profile_values(session, org=org), {},
-                         saved=saved)
+    return _profile_page(request, session, org, membership, _profile_values(session, org), {}, saved=saved)
 
 
 @router.post(PREFIX + "/profile", response_class=HTMLResponse)
 def profile_save(request: Request, session: SessionDep, user: CurrentUser, slug: str, form: PostedForm) -> Response:
     org, membership = _org(session, user, slug)
+    org = service.lock_organization(session, org=org)
+    fields = dict(form)
     try:
-        data = ProfileIn.model_validate(form)
-        service.update_profile(session, org=org, data=data, actor=user)
+        version = _version(fields)
+        data = ProfileIn.model_validate(fields)
+        service.update_profile(session, org=org, data=data, actor=user, expected_version=version)
     except ValidationError as exc:
         return _profile_page(request, session, org, membership, form, _errors(field_errors(exc)), 422)
     except Invalid as exc:
         return _profile_page(request, session, org, membership, form, _errors(exc.errors), 422)
+    except Conflict:  # someone saved since this form was opened: show what was typed, save nothing
+        return _profile_page(request, session, org, membership, form | {"version": org.version}, {}, 409)
     return _see_other(f"/account/orgs/{org.slug}/profile?saved=1")
 
 
@@ -160,9 +182,10 @@ def logo_upload(data: Annotated[bytes, Depends(_logo_bytes)], request: Request, 
                 user: CurrentUser, settings: SettingsDep, slug: str) -> Response:
     org, membership = _org(session, user, slug, roles=(MemberRole.owner,))
     try:
-        set_logo(session, org=org, data=data, upload_path=settings.upload_path, actor=user)
+        set_logo(session, org=org, data=data, upload_path=settings.upload_path, actor=user,
+                 uploads_per_day=settings.logo_uploads_per_day)  # past the quota: RateLimited, 429
     except Invalid as exc:
-        return _profile_page(request, session, org, membership, service.profile_values(session, org=org),
+        return _profile_page(request, session, org, membership, _profile_values(session, org),
                              _errors(exc.errors), 422)
     return _see_other(f"/account/orgs/{org.slug}/profile?saved=1")
 
@@ -180,22 +203,25 @@ def logo(session: SessionDep, settings: SettingsDep, name: str) -> FileResponse:
 
 # ---- listings --------------------------------------------------------------------------------------
 
+LISTING_NOTICES = ("review", "deleted")
+
 
 @router.get(PREFIX + "/listings", response_class=HTMLResponse)
-def listings_page(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> HTMLResponse:
+def listings_page(request: Request, session: SessionDep, user: CurrentUser, slug: str,
+                  done: str = "") -> HTMLResponse:
     org, membership = _org(session, user, slug)
     now = utcnow()
     stale_before = confirmed_since(now)
     context = {"org": org, "listings": service.organization_listings(session, org=org),
                "stale_before": stale_before, "due_before": stale_before + REMIND_BEFORE,
-               "confirm_period": now - stale_before}
+               "confirm_period": now - stale_before, "done": done if done in LISTING_NOTICES else ""}
     return render(request, "workspace_listings.html", context)
 
 
 def _listing_form(request: Request, session: Session, org: Organization, listing: Listing | None, values: dict,
                   errors: dict[str, str], status: int = 200) -> HTMLResponse:
     context = {"org": org, "listing": listing, "values": values, "errors": errors,
-               "categories": service.filing_categories(session)}
+               "categories": service.filing_categories(session), "conflict": status == 409}
     return render(request, "workspace_listing_form.html", context, status_code=status)
 
 
@@ -222,32 +248,42 @@ def edit_listing_page(request: Request, session: SessionDep, user: CurrentUser, 
                       listing_id: int) -> HTMLResponse:
     org, _ = _org(session, user, slug)
     listing = service.get_listing(session, org=org, listing_id=listing_id)
-    return _listing_form(request, session, org, listing, service.listing_values(session, listing=listing), {})
+    values = service.listing_values(session, listing=listing) | {"version": listing.version}
+    return _listing_form(request, session, org, listing, values, {})
 
 
 @router.post(PREFIX + "/listings/{listing_id}/edit", response_class=HTMLResponse)
 def edit_listing(request: Request, session: SessionDep, user: CurrentUser, slug: str, listing_id: int,
                  form: PostedForm) -> Response:
     org, _ = _org(session, user, slug)
-    listing = service.get_listing(session, org=org, listing_id=listing_id)
+    listing = service.get_listing(session, org=org, listing_id=listing_id, lock=True)
+    fields = dict(form)
     try:
-        service.update_listing(session, listing=listing, data=ListingForm.model_validate(form), actor=user)
+        version = _version(fields)
+        service.update_listing(session, listing=listing, data=ListingForm.model_validate(fields), actor=user,
+                               expected_version=version)
     except ValidationError as exc:
         return _listing_form(request, session, org, listing, form, _errors(field_errors(exc)), 422)
     except Invalid as exc:
         return _listing_form(request, session, org, listing, form, _errors(exc.errors), 422)
+    except Conflict:  # someone saved since this form was opened: show what was typed, save nothing
+        return _listing_form(request, session, org, listing, form | {"version": listing.version}, {}, 409)
     return _see_other(f"/account/orgs/{org.slug}/listings")
 
 
 def _listing_action(action: str):
-    def listing_action(session: SessionDep, user: CurrentUser, slug: str, listing_id: int) -> Response:
+    def listing_action(session: SessionDep, settings: SettingsDep, user: CurrentUser, slug: str,
+                       listing_id: int) -> Response:
         org, _ = _org(session, user, slug)
-        listing = service.get_listing(session, org=org, listing_id=listing_id)
+        listing = service.get_listing(session, org=org, listing_id=listing_id, lock=True)
+        notice = ""
         if action == "confirm":
             service.confirm_listing(session, listing=listing, actor=user)
         else:
-            service.change_listing_status(session, listing=listing, action=action, actor=user)  # Conflict: 409
-        return _see_other(f"/account/orgs/{org.slug}/listings")
+            status = service.change_listing_status(session, listing=listing, action=action, actor=user,
+                                                   review_first=settings.review_first_listings)  # Conflict: 409
+            notice = "?done=review" if status == ListingStatus.review else ""
+        return _see_other(f"/account/orgs/{org.slug}/listings{notice}")
 
     listing_action.__name__ = f"listing_{action}"
     return listing_action
@@ -256,3 +292,45 @@ def _listing_action(action: str):
 for _action in (*service.LISTING_ACTIONS, "confirm"):  # publish, unpublish, archive; confirm
     router.add_api_route(PREFIX + "/listings/{listing_id}/" + _action, _listing_action(_action), methods=["POST"],
                          name=f"listing_{_action}")
+
+
+# ---- deleting: a listing (owners and editors), the organisation (owners) ---------------------------------
+
+
+def _delete_page(request: Request, org: Organization, listing: Listing | None, errors: dict[str, str] | None = None,
+                 status: int = 200) -> HTMLResponse:
+    context = {"org": org, "listing": listing, "errors": errors or {},
+               "retention_days": request.app.state.settings.deleted_retention_days}
+    return render(request, "workspace_delete.html", context, status_code=status)
+
+
+@router.get(PREFIX + "/listings/{listing_id}/delete", response_class=HTMLResponse)
+def delete_listing_page(request: Request, session: SessionDep, user: CurrentUser, slug: str,
+                        listing_id: int) -> HTMLResponse:
+    org, _ = _org(session, user, slug)
+    return _delete_page(request, org, service.get_listing(session, org=org, listing_id=listing_id))
+
+
+@router.post(PREFIX + "/listings/{listing_id}/delete")
+def delete_listing(session: SessionDep, user: CurrentUser, slug: str, listing_id: int) -> Response:
+    org, _ = _org(session, user, slug)
+    listing = service.get_listing(session, org=org, listing_id=listing_id, lock=True)
+    service.delete_listing(session, listing=listing, actor=user)
+    return _see_other(f"/account/orgs/{org.slug}/listings?done=deleted")
+
+
+@router.get(PREFIX + "/delete", response_class=HTMLResponse)
+def delete_org_page(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> HTMLResponse:
+    org, _ = _org(session, user, slug, roles=(MemberRole.owner,))
+    return _delete_page(request, org, None)
+
+
+@router.post(PREFIX + "/delete", response_class=HTMLResponse)
+def delete_org(request: Request, session: SessionDep, user: CurrentUser, slug: str, form: PostedForm) -> Response:
+    org, _ = _org(session, user, slug, roles=(MemberRole.owner,))
+    org = service.lock_organization(session, org=org)
+    try:
+        service.delete_organization(session, org=org, actor=user, confirm=str(form.get("confirm") or ""))
+    except Invalid as exc:
+        return _delete_page(request, org, None, _errors(exc.errors), 422)
+    return _see_other("/account")

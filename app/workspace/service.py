@@ -11,13 +11,15 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.audit import record
+from app.catalog.review import needs_review
 from app.catalog.service import categories_by_path, leaf_paths, set_listing_status
-from app.errors import FieldError, Invalid, NotFound
+from app.config import get_settings
+from app.errors import Conflict, FieldError, Invalid, NotFound
 from app.models import Category, Job, Listing, Organization, User
 from app.models.base import assign, expect_version, utcnow
 from app.models.states import ListingStatus
 from app.models.vocab import InterestKind
-from app.organizations.service import interests, set_interests
+from app.organizations.service import interests, set_interests, soft_delete_organization
 from app.search.outbox import enqueue
 from app.slugs import slugify, unique_slug
 from app.workspace.schemas import ListingForm, ProfileIn
@@ -106,6 +108,26 @@ def update_profile(
     return True
 
 
+def lock_organization(session: Session, *, org: Organization) -> Organization:
+    """The organisation re-read and held until the request commits (Postgres; SQLite serialises writers),
+    so two saves carrying the same version cannot both pass the version check."""
+    return session.exec(
+        select(Organization).where(Organization.id == org.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def delete_organization(session: Session, *, org: Organization, actor: User, confirm: str,
+                        now: datetime | None = None) -> None:
+    """An owner deletes the organisation, typing its address name to confirm. Soft: staff can restore it
+    within the retention period (QM_DELETED_RETENTION_DAYS); after that it is purged."""
+    if (confirm or "").strip() != org.slug:
+        raise Invalid.field("confirm", f"type {org.slug} to confirm")
+    soft_delete_organization(session, org=org, now=now)
+    record(session, action="organization.delete", target_type="organization", target_id=org.id,
+           actor_id=actor.id, organization_id=org.id)
+
+
 # ---- listings --------------------------------------------------------------------------------------
 
 
@@ -114,17 +136,20 @@ def organization_listings(session: Session, *, org: Organization) -> list[tuple[
     rows = session.execute(
         select(Listing, Category)
         .join(Category, col(Category.id) == Listing.category_id)
-        .where(Listing.organization_id == org.id)
+        .where(Listing.organization_id == org.id, Listing.status != ListingStatus.deleted)
         .order_by(col(Listing.updated_at).desc(), col(Listing.id).desc())
     ).all()
     return [tuple(row) for row in rows]
 
 
-def get_listing(session: Session, *, org: Organization, listing_id: int) -> Listing:
-    """The listing with this id IN this organisation; another organisation's id is NotFound."""
-    listing = session.exec(
-        select(Listing).where(Listing.id == listing_id, Listing.organization_id == org.id)
-    ).first()
+def get_listing(session: Session, *, org: Organization, listing_id: int, lock: bool = False) -> Listing:
+    """The listing with this id IN this organisation; another organisation's id, or a deleted listing (only
+    staff can restore it), is NotFound. `lock`: held until the request commits, for a versioned write."""
+    query = select(Listing).where(Listing.id == listing_id, Listing.organization_id == org.id,
+                                  Listing.status != ListingStatus.deleted)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    listing = session.exec(query).first()
     if listing is None:
         raise NotFound("no such listing")
     return listing
@@ -193,6 +218,7 @@ def update_listing(
     expect_version(listing, expected_version)
     changed = assign(listing, _listing_values(data, category))
     listing.last_confirmed_at, listing.reminded_at, listing.updated_at = now, None, now
+    listing.moderation_note = None  # staff's note was read and acted on
     enqueue(session, "listing", listing.id)
     if changed:
         record(session, action="listing.updated", target_type="listing", target_id=listing.id, actor_id=actor.id,
@@ -208,17 +234,27 @@ LISTING_ACTIONS = {
 
 
 def change_listing_status(
-    session: Session, *, listing: Listing, action: str, actor: User, now: datetime | None = None
-) -> None:
-    """Publish, unpublish or archive through the listing state machine (Conflict when not allowed)."""
+    session: Session, *, listing: Listing, action: str, actor: User, now: datetime | None = None,
+    review_first: int | None = None,
+) -> ListingStatus:
+    """Publish, unpublish or archive through the listing state machine (Conflict when not allowed); returns
+    the new status. Publishing a new organisation's first listings (`review_first`, by default
+    QM_REVIEW_FIRST_LISTINGS) sends them to staff review instead (app.catalog.review)."""
     now = now or utcnow()
     status = LISTING_ACTIONS[action]
+    if listing.status == ListingStatus.review and status == ListingStatus.published:
+        raise Conflict("this listing is waiting for review by the alliance staff")
+    if review_first is None:
+        review_first = get_settings().review_first_listings
+    if status == ListingStatus.published and needs_review(session, listing=listing, review_first=review_first):
+        status, action = ListingStatus.review, "submit"
     set_listing_status(session, listing=listing, status=status, now=now)
     if status == ListingStatus.published:
         # Publishing is the organisation saying "this is current".
         listing.last_confirmed_at, listing.reminded_at = now, None
     record(session, action=f"listing.{action}", target_type="listing", target_id=listing.id, actor_id=actor.id,
            organization_id=listing.organization_id, detail={"status": str(status)})
+    return status
 
 
 def delete_listing(session: Session, *, listing: Listing, actor: User, now: datetime | None = None) -> None:
