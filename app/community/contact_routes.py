@@ -16,11 +16,12 @@ from app.db import after_commit
 from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, StaffUser, client_ip
 from app.errors import FieldError, Invalid
 from app.mail import build_message, send
-from app.models import Inquiry, Listing, Organization, User
+from app.models import Inquiry, Job, Listing, Organization, User
 from app.models.report import ReportTarget
-from app.models.states import INQUIRY
+from app.models.states import INQUIRY, InquiryStatus
 from app.organizations.access import workspace_org
 from app.organizations.service import get_visible_organization
+from app.security import form_timing
 from app.validation import field_errors
 from app.web import render
 
@@ -91,18 +92,23 @@ def _notify_owners(request: Request, session: Session, settings: Settings, *, or
 
 @router.post("/orgs/{slug}/inquiries")
 def send_inquiry(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, slug: str,
-                 subject: ShortField = "", message: LongField = "", listing: ShortField = "") -> Response:
+                 subject: ShortField = "", message: LongField = "", listing: ShortField = "",
+                 form_started: ShortField = "") -> Response:
     org = get_visible_organization(session, slug)
-    values = {"subject": subject, "message": message, "listing": listing}
+    values = {"subject": subject, "message": message, "listing": listing, "form_started": form_started[:200]}
     try:
         data = InquiryIn(subject=subject, message=message, listing=listing.strip() or None)
-        inquiry = inquiries.send_inquiry(session, sender=user, org=org, data=data)
+        form_flag = form_timing.check(settings.secret_key, form_started)
+        inquiry = inquiries.send_inquiry(session, sender=user, org=org, data=data, form_flag=form_flag,
+                                         review_first=settings.review_first_inquiries)
     except MembersOnly:
         return render(request, "inquiry_members_only.html", {"org": org}, status_code=403)
     except ValidationError as exc:
         return _form_page(request, org, None, errors=_errors(field_errors(exc)), values=values, status=422)
     except Invalid as exc:
         return _form_page(request, org, None, errors=_errors(exc.errors), values=values, status=422)
+    if inquiry.status == InquiryStatus.held:  # the owners hear of it only if staff release it
+        return RedirectResponse("/account/inquiries?sent=held", status_code=303)
     about = session.get(Listing, inquiry.listing_id) if inquiry.listing_id else None
     _notify_owners(request, session, settings, org=org, sender=user, inquiry=inquiry, listing=about)
     return RedirectResponse("/account/inquiries?sent=1", status_code=303)
@@ -114,7 +120,8 @@ def send_inquiry(request: Request, session: SessionDep, settings: SettingsDep, u
 @router.get("/account/inquiries", response_class=HTMLResponse)
 def sent_inquiries(request: Request, session: SessionDep, user: CurrentUser, sent: str = "") -> HTMLResponse:
     rows = inquiries.sent_inquiries(session, sender=user)
-    return render(request, "inquiry_sent.html", {"rows": rows, "just_sent": sent == "1"})
+    context = {"rows": rows, "just_sent": sent == "1", "just_held": sent == "held"}
+    return render(request, "inquiry_sent.html", context)
 
 
 @router.get("/account/orgs/{slug}/inquiries", response_class=HTMLResponse)
@@ -131,6 +138,38 @@ def inquiry_status(request: Request, session: SessionDep, user: CurrentUser, slu
     org, _ = workspace_org(session, user=user, slug=slug)
     inquiries.set_inquiry_status(session, org=org, inquiry_id=inquiry_id, status=status.strip())
     return RedirectResponse(f"/account/orgs/{org.slug}/inquiries#inquiry-{inquiry_id}", status_code=303)
+
+
+# ---- inquiries: the staff queue of held ones ---------------------------------------------------------
+
+
+@router.get("/staff/inquiries", response_class=HTMLResponse)
+def staff_inquiries(request: Request, session: SessionDep, staff: StaffUser) -> HTMLResponse:
+    context = {"items": inquiries.held_inquiries(session, staff=staff), "done": request.query_params.get("done")}
+    return render(request, "staff_inquiries.html", context, block="queue")
+
+
+def _decide(request: Request, session: Session, settings: Settings, staff: User, inquiry_id: int,
+            *, release: bool) -> Response:
+    inquiry = inquiries.decide_held(session, inquiry_id=inquiry_id, staff=staff, release=release)
+    if release:
+        org = session.get(Organization, inquiry.organization_id)
+        sender = session.get(User, inquiry.sender_id)
+        about = session.get(Listing, inquiry.listing_id) if inquiry.listing_id else None
+        _notify_owners(request, session, settings, org=org, sender=sender, inquiry=inquiry, listing=about)
+    return RedirectResponse(f"/staff/inquiries?done={'released' if release else 'refused'}", status_code=303)
+
+
+@router.post("/staff/inquiries/{inquiry_id}/release")
+def release_inquiry(request: Request, session: SessionDep, settings: SettingsDep, staff: StaffUser,
+                    inquiry_id: RecordId) -> Response:
+    return _decide(request, session, settings, staff, inquiry_id, release=True)
+
+
+@router.post("/staff/inquiries/{inquiry_id}/refuse")
+def refuse_inquiry(request: Request, session: SessionDep, settings: SettingsDep, staff: StaffUser,
+                   inquiry_id: RecordId) -> Response:
+    return _decide(request, session, settings, staff, inquiry_id, release=False)
 
 
 # ---- reports -----------------------------------------------------------------------------------------
@@ -163,7 +202,39 @@ def _file_report(request: Request, session: Session, user: User | None, target_t
                             values={"reason": reason}, status=422)
     reports.file_report(session, target_type=target_type, target_id=record.id, data=data, reporter=user,
                         ip=client_ip(request))
+    hidden = reports.hide_if_flagged(session, target_type=target_type, target_id=record.id)
+    if hidden is not None:
+        _tell_owners_hidden(request, session, request.app.state.settings, target_type, *hidden)
     return render(request, "report_sent.html", {"target_type": target_type.value, "record": record})
+
+
+def _tell_owners_hidden(request: Request, session: Session, settings: Settings, target_type: ReportTarget,
+                       record: Listing | Job, org: Organization) -> None:
+    """Once, when reports hide an item: each owner of its organisation learns what was hidden and that
+    staff will review it. Reporters are never named."""
+    base = str(request.base_url).rstrip("/")
+    if target_type == ReportTarget.listing:
+        what, what_zh, link = "listing", "产品服务", f"{base}/account/orgs/{org.slug}/listings"
+    else:
+        what, what_zh, link = "job posting", "职位", f"{base}/account/orgs/{org.slug}/jobs"
+    body = (
+        f'Your {what} "{record.title}" on QMarket was reported by several visitors and is hidden from the '
+        f"public pages and search until the alliance's staff have reviewed it. You do not need to do anything; "
+        f"staff will publish it again or tell you what needs to change.\n{link}\n\n"
+        f"{org.name_zh or org.name} 的{what_zh}“{record.title_zh or record.title}”被多位访客举报，"
+        f"在联盟工作人员审核之前已暂时从公开页面和搜索中隐藏。您无需操作，工作人员审核后会恢复发布或告知需要修改之处。\n{link}\n"
+    )
+    messages = [build_message(to=owner.email, subject=f"QMarket: your {what} is hidden pending review / 内容待审核",
+                              body=body) for owner in inquiries.owners_of(session, org)]
+
+    def deliver() -> None:
+        for message in messages:
+            try:
+                send(settings, message)
+            except Exception:  # the hiding stands; the mail is a courtesy
+                log.exception("%s %s hidden by reports: notice to an owner of %s failed", what, record.id, org.slug)
+
+    after_commit(session, deliver)
 
 
 @router.get("/listings/{slug}/report", response_class=HTMLResponse)

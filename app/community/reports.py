@@ -1,11 +1,13 @@
 """Reported content: any visitor may report a public listing or job; staff dismiss the report or hide
 the item.
 
-An item reported by two independent reporters is flagged for review and comes first in the staff queue.
-Reporters are independent when they share no address, no account and no organisation (RELIABILITY 65:
-flags from the same organisation or address count once), so one person cannot flag alone. Nothing is
-hidden without a staff decision: anyone may report, and a competitor with two addresses must not be
-able to take a listing down.
+An item reported by FLAG_AT (two) independent reporters is hidden pending review (RELIABILITY 65): a
+listing or job goes from published to review, leaves the public pages and search, comes first in the
+staff queue, and its organisation's owners are e-mailed once, saying what was hidden and that staff will
+review it. Reporters are independent when they share no address, no account and no organisation (flags
+from the same organisation or address count once), so one person cannot hide anything alone. Staff then
+dismiss the reports (an item hidden by reports is published again) or confirm the hiding (the listing
+goes back to draft, the job is rejected or closed).
 """
 
 from collections import defaultdict
@@ -21,10 +23,10 @@ from app.catalog.service import get_visible_listing, set_listing_status
 from app.community.inquiries import no_control
 from app.errors import NotFound
 from app.jobs.service import live_jobs
-from app.models import Job, Listing, Membership, Organization, Report, User
+from app.models import AuditEntry, Job, Listing, Membership, Organization, Report, User
 from app.models.base import utcnow
 from app.models.report import ReportResolution, ReportTarget
-from app.models.states import JOB, JobStatus, ListingStatus
+from app.models.states import JOB, LISTING, JobStatus, ListingStatus
 from app.search.outbox import enqueue
 from app.security.ratelimit import hit
 from app.validation import InputModel
@@ -64,6 +66,14 @@ class ReportedItem:
         if self.record is None:
             return False
         wanted = ListingStatus.published if isinstance(self.record, Listing) else JobStatus.published
+        return self.record.status == wanted
+
+    @property
+    def in_review(self) -> bool:
+        """Hidden pending review (by reports, or waiting for a first review)."""
+        if self.record is None:
+            return False
+        wanted = ListingStatus.review if isinstance(self.record, Listing) else JobStatus.review
         return self.record.status == wanted
 
 
@@ -168,32 +178,103 @@ def _open_reports_like(session: Session, report_id: int) -> list[Report]:
     )).all())
 
 
+AUTO_HIDE_ACTION = "report.auto_hide"
+HIDDEN_BY_REPORTS = "Hidden after reports from visitors; staff confirmed it."
+
+
 def _hide(session: Session, record: Listing | Job, now: datetime) -> str | None:
-    """Take the item out of public view through its own state machine; the previous status, if changed."""
+    """Take the item out of public view through its own state machine; the previous status, if changed.
+    A published item, or one that reports put in review, can be hidden."""
     before = str(record.status)
     if isinstance(record, Listing):
-        if record.status != ListingStatus.published:
+        if record.status not in (ListingStatus.published, ListingStatus.review):
             return None
         set_listing_status(session, listing=record, status=ListingStatus.draft, now=now)
     else:
-        if record.status != JobStatus.published:
+        if record.status == JobStatus.published:
+            JOB.move(record, JobStatus.closed)
+        elif record.status == JobStatus.review:
+            JOB.move(record, JobStatus.rejected)
+            record.rejection_reason = HIDDEN_BY_REPORTS
+        else:
             return None
-        JOB.move(record, JobStatus.closed)
         record.updated_at = now
         enqueue(session, "job", record.id)
     return before
 
 
+def _hidden_by_reports(session: Session, target_type: ReportTarget, record: Listing | Job) -> bool:
+    """Whether the item is in review because reports hid it (and no one has decided since)."""
+    if record.status != (ListingStatus.review if isinstance(record, Listing) else JobStatus.review):
+        return False
+    last = session.exec(
+        select(AuditEntry).where(AuditEntry.target_type == target_type.value, AuditEntry.target_id == record.id)
+        .order_by(col(AuditEntry.id).desc())
+    ).first()
+    return last is not None and last.action == AUTO_HIDE_ACTION
+
+
+def _restore(session: Session, record: Listing | Job, now: datetime) -> str:
+    """Put an item that reports hid back in public view (staff dismissed the reports)."""
+    if isinstance(record, Listing):
+        set_listing_status(session, listing=record, status=ListingStatus.published, now=now)
+    else:
+        JOB.move(record, JobStatus.published)  # its dates stand; expiry closes it as usual
+        record.updated_at = now
+        enqueue(session, "job", record.id)
+    return "published"
+
+
+def hide_if_flagged(
+    session: Session, *, target_type: ReportTarget, target_id: int, now: datetime | None = None
+) -> tuple[Listing | Job, Organization] | None:
+    """After a report: when FLAG_AT independent reporters have open reports on a public item, put it in
+    review (hidden pending a staff decision). Returns the item and its organisation when this call hid it,
+    so that the caller tells the owners once; None otherwise. Audited."""
+    now = now or utcnow()
+    record, org = _target(session, target_type, target_id)
+    wanted = ListingStatus.published if target_type == ReportTarget.listing else JobStatus.published
+    if record is None or org is None or record.status != wanted:
+        return None
+    reports = list(session.exec(select(Report).where(
+        Report.target_type == target_type, Report.target_id == target_id, col(Report.resolved_at).is_(None),
+    )).all())
+    user_ids = {r.reporter_user_id for r in reports if r.reporter_user_id is not None}
+    independent = independent_reporters(reports, _orgs_of(session, user_ids))
+    if independent < FLAG_AT:
+        return None
+    if isinstance(record, Listing):
+        if not LISTING.can(record.status, ListingStatus.review):
+            # The machine has no direct published → review move; archived → review is the same hiding.
+            set_listing_status(session, listing=record, status=ListingStatus.archived, now=now)
+        set_listing_status(session, listing=record, status=ListingStatus.review, now=now)
+    else:
+        JOB.move(record, JobStatus.review)
+        record.updated_at = now
+        enqueue(session, "job", record.id)
+    audit.record(session, action=AUTO_HIDE_ACTION, target_type=target_type.value, target_id=record.id,
+                 organization_id=org.id,
+                 detail={"reports": [r.id for r in reports], "independent": independent, "status_before": str(wanted)})
+    return record, org
+
+
 def resolve_reports(
     session: Session, *, report_id: int, staff: User, hide: bool, now: datetime | None = None
 ) -> list[Report]:
-    """Close every open report on the item that report `report_id` is about: dismissed, or hidden
-    (the listing goes back to draft, the job is closed). Audited."""
+    """Close every open report on the item that report `report_id` is about: dismissed (an item that the
+    reports hid is published again), or hidden (the listing goes back to draft, the job is closed, or
+    rejected if the reports had put it in review). Audited."""
     now = now or utcnow()
     reports = _open_reports_like(session, report_id)
     target_type, target_id = ReportTarget(reports[0].target_type), reports[0].target_id
     record, org = _target(session, target_type, target_id)
-    status_before = _hide(session, record, now) if hide and record is not None else None
+    status_before = None
+    if record is not None:
+        if hide:
+            status_before = _hide(session, record, now)
+        elif _hidden_by_reports(session, target_type, record):
+            status_before = str(record.status)
+            _restore(session, record, now)
     for report in reports:
         report.resolved_at = now
         report.resolution = ReportResolution.hidden if hide else ReportResolution.dismissed

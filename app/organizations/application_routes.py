@@ -24,6 +24,7 @@ from app.organizations.applications import (
     submit_application,
 )
 from app.organizations.geography import CN_PROVINCES
+from app.security import form_timing
 from app.validation import field_errors
 from app.web import render
 
@@ -52,10 +53,10 @@ def apply_page(request: Request, user: CurrentUser, submitted: bool = False) -> 
 
 
 @router.post("/account/apply")
-def apply(request: Request, session: SessionDep, user: CurrentUser, name: Short = "", name_zh: Short = "",
+def apply(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, name: Short = "", name_zh: Short = "",
           org_type: Short = "", membership: Short = "", country: Short = "", province: Short = "",
           city: Short = "", website: Short = "", contact_email: Short = "", description: Long = "",
-          description_zh: Long = "") -> Response:
+          description_zh: Long = "", form_started: Short = "") -> Response:
     # Only these named fields are read: a slug, a status or an id in the form is ignored.
     values = {"name": name, "name_zh": name_zh, "org_type": org_type, "membership": membership, "country": country,
               "province": province, "city": city, "website": website, "contact_email": contact_email,
@@ -63,11 +64,12 @@ def apply(request: Request, session: SessionDep, user: CurrentUser, name: Short 
     cleaned = {key: (value.strip() or None) if key in OPTIONAL_FIELDS else value for key, value in values.items()}
     try:
         data = ApplicationIn.model_validate(cleaned)
-        submit_application(session, user=user, data=data, ip=client_ip(request))
+        submit_application(session, user=user, data=data, ip=client_ip(request),
+                           form_flag=form_timing.check(settings.secret_key, form_started))
     except ValidationError as exc:
-        return _apply_page(request, field_errors(exc), values, status=422)
+        return _apply_page(request, field_errors(exc), values | {"form_started": form_started[:200]}, status=422)
     except Invalid as exc:
-        return _apply_page(request, exc.errors, values, status=422)
+        return _apply_page(request, exc.errors, values | {"form_started": form_started[:200]}, status=422)
     return RedirectResponse("/account/apply?submitted=true", status_code=303)
 
 

@@ -96,9 +96,11 @@ def _duplicates(session: Session, data: ApplicationIn) -> list[FieldError]:
 
 
 def submit_application(
-    session: Session, *, user: User, data: ApplicationIn, ip: str, now: datetime | None = None
+    session: Session, *, user: User, data: ApplicationIn, ip: str, now: datetime | None = None,
+    form_flag: str | None = None,
 ) -> Organization:
-    """Create the pending organisation with `user` as its owner. Raises Invalid or RateLimited."""
+    """Create the pending organisation with `user` as its owner. Raises Invalid or RateLimited.
+    `form_flag` is the fast-form rule's verdict (app.security.form_timing.check), shown to staff."""
     now = now or utcnow()
     region_for(data.country, data.province)  # a place that cannot be placed is a field error, before any write
     errors = _duplicates(session, data)
@@ -112,9 +114,11 @@ def submit_application(
                                  now=now)
     org.created_at = now
     session.add(Membership(user_id=user.id, organization_id=org.id, role=MemberRole.owner, created_at=now))
-    # The address is kept in the audit entry only, for the staff queue's "same address" flag.
+    # The address is kept in the audit entry only, for the staff queue's "same address" flag; so is the
+    # fast-form flag.
+    detail = {"ip": ip} | ({"form": form_flag} if form_flag else {})
     record(session, action=APPLY_ACTION, target_type="organization", target_id=org.id, actor_id=user.id,
-           organization_id=org.id, detail={"ip": ip})
+           organization_id=org.id, detail=detail)
     session.flush()
     return org
 
@@ -124,6 +128,7 @@ class Application:
     org: Organization
     applicant: User | None
     ip: str | None = None
+    form_flag: str | None = None
     flags: list[str] = field(default_factory=list)
 
 
@@ -145,14 +150,15 @@ def pending_applications(session: Session) -> list[Application]:
             .order_by(col(Membership.id).desc())
         ).all()
     }
-    ips = {
-        entry.target_id: entry.detail.get("ip")
+    details = {
+        entry.target_id: entry.detail
         for entry in session.exec(
             select(AuditEntry).where(AuditEntry.action == APPLY_ACTION, col(AuditEntry.target_id).in_(ids))
             .order_by(col(AuditEntry.id))
         ).all()
     }
-    applications = [Application(org=org, applicant=owners.get(org.id), ip=ips.get(org.id)) for org in orgs]
+    applications = [Application(org=org, applicant=owners.get(org.id), ip=details.get(org.id, {}).get("ip"),
+                                form_flag=details.get(org.id, {}).get("form")) for org in orgs]
     per_user: dict[int, int] = {}
     per_ip: dict[str, int] = {}
     for item in applications:
@@ -181,6 +187,8 @@ def _flags(item: Application, per_user: dict[int, int], per_ip: dict[str, int]) 
             flags.append("several_from_applicant")
     if item.ip and per_ip.get(item.ip, 0) > 1:
         flags.append("same_address")
+    if item.form_flag:
+        flags.append(item.form_flag)  # form_too_fast, form_stamp_missing or form_stamp_forged
     return flags
 
 

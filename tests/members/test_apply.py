@@ -3,6 +3,7 @@
 import email
 import email.policy
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from app.models.base import utcnow
 from app.models.states import OrgStatus
 from app.models.vocab import MemberRole
 from app.organizations.applications import APPLICATIONS_PER_USER_PER_DAY, base_domain
+from app.security import form_timing
 from tests.factories import make_org
 from tests.helpers import csrf_headers
 from tests.members.test_access_matrix import database_fingerprint as all_tables
@@ -77,8 +79,10 @@ def application(**overrides) -> dict[str, str]:
 
 
 def apply(client, **overrides):
-    return client.post("/account/apply", data={"csrf_token": token(client), **application(**overrides)},
-                       follow_redirects=False)
+    # A form rendered a minute ago (the fast-form rule has its own tests in tests/security).
+    stamp = form_timing.stamp(client.app.state.settings.secret_key, at=time.time() - 60)
+    data = {"csrf_token": token(client), "form_started": stamp, **application(**overrides)}
+    return client.post("/account/apply", data=data, follow_redirects=False)
 
 
 def mail_bodies(inbox) -> list[tuple[list[str], str]]:
@@ -451,3 +455,55 @@ def test_invitations_need_csrf_and_a_valid_address(browser, owned_org, engine, s
     bad = invite(browser, "not an address")
     assert bad.status_code == 422 and 'id="e-email"' in bad.text
     assert database_fingerprint(engine) == before and smtp.messages == []
+
+
+# ---- abuse flags (RELIABILITY 63, 64) -------------------------------------------------------------------
+
+
+def _flags_of(staff, name: str) -> set[str]:
+    page = staff.get("/staff/applications?lang=en").text
+    [card] = [part for part in page.split('id="application-')[1:] if name in part]
+    return set(re.findall(r'data-flag="(\w+)"', card))
+
+
+def test_applications_from_one_address_by_different_accounts_are_flagged(app, staff, engine):
+    for n, name in enumerate(("Sock One", "Sock Two")):
+        make_user(engine, f"sock{n}@sock-{n}.example", age=timedelta(days=30))
+        with TestClient(app) as client:
+            sign_in(client, f"sock{n}@sock-{n}.example")
+            assert apply(client, name=name, name_zh="", website=f"https://sock-{n}.example",
+                         contact_email=f"info@sock-{n}.example").status_code == 303
+    for name in ("Sock One", "Sock Two"):
+        assert _flags_of(staff, name) == {"same_address"}  # nothing else: older accounts, matching domains
+
+
+def test_a_brand_new_account_and_a_domain_mismatch_are_flagged_each_on_its_own(app, staff, engine):
+    make_user(engine, "fresh@fresh.example")  # made just now
+    with TestClient(app) as client:
+        sign_in(client, "fresh@fresh.example")
+        apply(client, name="Fresh Quantum", name_zh="", website="https://fresh.example",
+              contact_email="info@fresh.example")
+    assert _flags_of(staff, "Fresh Quantum") == {"new_account"}
+    make_user(engine, "old@elsewhere.example", age=timedelta(days=30))
+    with TestClient(app) as client:
+        sign_in(client, "old@elsewhere.example")
+        apply(client, name="Mismatch Labs", name_zh="", website="https://mismatch.example",
+              contact_email="info@unrelated.example")
+    assert "domain_mismatch" in _flags_of(staff, "Mismatch Labs")
+
+
+def test_the_apply_form_carries_a_stamp_and_a_fast_or_stampless_submission_is_flagged(applicant, staff, engine):
+    assert 'name="form_started"' in applicant.get("/account/apply").text
+    secret = applicant.app.state.settings.secret_key
+    fast = {"csrf_token": token(applicant), "form_started": form_timing.stamp(secret),
+            **application(name="Speedy Qubits", name_zh="", website="https://speedy.example",
+                          contact_email="info@speedy.example")}
+    assert applicant.post("/account/apply", data=fast, follow_redirects=False).status_code == 303
+    bare = {"csrf_token": token(applicant), **application(name="Bare Qubits", name_zh="",
+                                                            website="https://bare.example",
+                                                            contact_email="info@bare.example")}
+    assert applicant.post("/account/apply", data=bare, follow_redirects=False).status_code == 303
+    assert "form_too_fast" in _flags_of(staff, "Speedy Qubits")
+    assert "form_stamp_missing" in _flags_of(staff, "Bare Qubits")
+    # The flag is a hint for staff: the application itself is pending like any other, nothing public.
+    assert org_named(engine, "Speedy Qubits").status == OrgStatus.pending

@@ -245,6 +245,54 @@ def test_red_flag_rules_in_english_and_chinese(words, flag):
     assert flag in [f.id for f in red_flags(job)]
 
 
+RULE_CASES = [  # at least one case per rule of app/jobs/red_flags.yaml (the test below checks that)
+    ("Pay a one-time onboarding deposit of $99.", "upfront_fee"),
+    ("Equipment is at your own expense; reimbursed later.", "paid_training_or_equipment"),
+    ("Buy your own laptop from our vendor before day one.", "paid_training_or_equipment"),
+    ("需自费购买培训课程。", "paid_training_or_equipment"),
+    ("Work as a package inspector from home.", "reshipping"),
+    ("Deposit the cheque and send the excess funds back.", "cheque_deposit"),
+    ("Buy gift cards for the office and send us the codes.", "gift_cards"),
+    ("报销以购物卡形式发放。", "gift_cards"),
+    ("Interviewed by WhatsApp only, no calls.", "chat_only_interview"),
+    ("Earn $500 a day from your sofa.", "too_good_to_be_true"),
+    ("轻松月入三万。", "too_good_to_be_true"),
+    ("Salary paid in USDT every week.", "crypto_payment"),
+    ("工资以泰达币结算。", "crypto_payment"),
+    ("Send us your bank account number to get started.", "bank_details_up_front"),
+    ("面试前请提供银行卡号和身份证照片。", "bank_details_up_front"),
+]
+
+
+@pytest.mark.parametrize(("words", "flag"), RULE_CASES)
+def test_each_scam_rule_flags_its_phrases(words, flag):
+    job = Job(title="Assistant", description=words, apply_url="https://x.example")
+    assert flag in [f.id for f in red_flags(job)]
+
+
+def test_every_rule_in_the_data_file_has_a_case_and_honest_quantum_words_raise_none():
+    import yaml
+
+    from app.jobs.moderation import RED_FLAGS_FILE
+
+    data = yaml.safe_load(RED_FLAGS_FILE.read_text(encoding="utf-8"))
+    assert {rule["id"] for rule in data["rules"]} <= {flag for _, flag in RULE_CASES}
+    for words in ("We build post-quantum cryptography for payment systems and crypto wallets.",
+                  "Salary paid monthly into your bank account; laptop and training provided.",
+                  "Ship cryostats to customers and train their engineers on site.",
+                  "面试流程：电话初筛，现场技术面试。"):
+        assert red_flags(Job(title="Engineer", description=words)) == [], words
+
+
+def test_free_mail_for_an_organisation_and_absurd_pay_in_each_currency_are_flagged():
+    assert [f.id for f in red_flags(Job(title="Engineer", apply_email="hr@gmail.com"))] == ["free_mail"]
+    assert red_flags(Job(title="Engineer", apply_email="hr@quantum-lab.example")) == []
+    for currency, period, amount in (("USD", "year", 900_000), ("EUR", "month", 60_000), ("CNY", "year", 6_000_000)):
+        job = Job(title="Engineer", salary_max=amount, salary_currency=currency, salary_period=period)
+        assert [f.id for f in red_flags(job)] == ["absurd_pay"], currency
+    assert red_flags(Job(title="Engineer", salary_max=90_000, salary_currency="USD", salary_period="year")) == []
+
+
 def test_an_honest_posting_raises_no_flag_and_pay_and_mail_rules_work():
     honest = Job(title="Cryogenic engineer", description="Service dilution refrigerators. Experience with "
                  "pulse tubes required. Competitive pay.", requirements="PhD or five years of experience.")
