@@ -56,7 +56,7 @@ import uuid  # noqa: E402
 
 from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.exceptions import RequestValidationError  # noqa: E402
-from fastapi.responses import JSONResponse, RedirectResponse, Response  # noqa: E402
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response  # noqa: E402
 from urllib.parse import urlencode  # noqa: E402
 from starlette.exceptions import HTTPException as StarletteHTTPException  # noqa: E402
 
@@ -75,6 +75,32 @@ def _answer(request: Request, status: int, code: str, message: str, errors: list
 
     context = {"status": status, "code": code, "message": message, "errors": errors}
     return render(request, "error.html", context, block="alert", status_code=status)
+
+
+def _bare_error(request: Request, incident: str) -> Response:
+    """The 500 answer when even the error page cannot be rendered (the database is down): no template, no
+    database, nothing about the cause; only the correlation id, in both languages."""
+    if _wants_json(request):
+        return JSONResponse({"error": "server_error", "message": f"Something went wrong on our side (incident "
+                                                                  f"{incident}).", "errors": []}, status_code=500)
+    body = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>500</title></head><body>"
+            "<h1>Something went wrong · 出错了</h1>"
+            f"<p>Something went wrong on our side (incident {incident}). Please try again later.</p>"
+            f"<p>我们这边出现了问题（事件编号 {incident}），请稍后再试。</p></body></html>")
+    return HTMLResponse(body, status_code=500, headers={"Cache-Control": "no-store",
+                                                        "X-Content-Type-Options": "nosniff"})
+
+
+def _add_security_headers(request: Request, response: Response) -> None:
+    """The 500 handler runs outside the middleware that adds these, so it adds them itself (same nonce the
+    page was rendered with, when the middleware had set one)."""
+    from app.security.headers import security_headers
+
+    nonce = getattr(request.state, "csp_nonce", None) or uuid.uuid4().hex
+    secure = request.url.scheme == "https" or bool(getattr(request.app.state, "settings", None)
+                                                    and request.app.state.settings.https)
+    for name, value in security_headers(nonce, secure=secure).items():
+        response.headers.setdefault(name.decode(), value.decode())
 
 
 def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
@@ -121,9 +147,21 @@ def install_error_handlers(app: FastAPI) -> None:
             response.headers[name] = value
         return response
 
+    from app.request_context import printable  # noqa: E402
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        incident = uuid.uuid4().hex[:12]
-        log.exception("unhandled error %s on %s %s", incident, request.method, request.url.path)
+        # The correlation id is the request's id (app/request_context.py): the same in the log line, the
+        # page, the X-Request-ID header and any audit row. This handler runs outside the middleware that
+        # adds the header, so it sets it here.
+        incident = getattr(request.state, "request_id", None) or uuid.uuid4().hex
+        log.exception("unhandled error %s on %s %s", incident, request.method, printable(request.url.path))
         message = f"Something went wrong on our side (incident {incident})."
-        return _answer(request, 500, "server_error", message, [])
+        try:
+            response = _answer(request, 500, "server_error", message, [])
+        except Exception:  # noqa: BLE001  (the page itself needs the database, which may be what failed)
+            log.exception("error page for incident %s could not be rendered; answering the bare one", incident)
+            response = _bare_error(request, incident)
+        response.headers["X-Request-ID"] = incident
+        _add_security_headers(request, response)
+        return response

@@ -4,15 +4,33 @@ import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from app.errors import FieldError
+from fastapi import Request
+
+from app.errors import FieldError, Invalid
 from app.organizations.geography import is_country
 from app.slugs import MAX_SLUG_LENGTH, SLUG_PATTERN
 
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 _NAMED_MESSAGE = re.compile(r"^(?P<field>[a-z_]+): (?P<message>.+)$", re.S)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# NUL cannot be stored in Postgres text, and a lone surrogate (valid in JSON, "\ud800") cannot be encoded
+# for any database or mail: both would fail after validation, so every text of every input refuses them.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(value: object) -> None:
+    if isinstance(value, str):
+        if _UNSTORABLE.search(value):
+            raise ValueError("contains a character that cannot be stored (NUL or an unpaired surrogate)")
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            _storable(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key)
+            _storable(item)
 
 
 class InputModel(BaseModel):
@@ -20,6 +38,29 @@ class InputModel(BaseModel):
     field's own constraint says otherwise (passwords are taken exactly as typed)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_unstorable_text(cls, value: object) -> object:
+        _storable(value)
+        return value
+
+
+async def refuse_unstorable_input(request: Request) -> None:
+    """An app-wide dependency: a query parameter or form field holding NUL is refused (422 naming it) before
+    any route runs — routes that take plain form fields need not each remember it. (Invalid UTF-8 in a form
+    or query is decoded as U+FFFD; JSON bodies go through InputModel, which refuses lone surrogates.)"""
+    for name, value in request.query_params.multi_items():
+        if _UNSTORABLE.search(name + value):
+            raise Invalid(FieldError(name[:40].replace("\x00", ""), "contains a character that cannot be stored (NUL)"))
+    if request.method in ("POST", "PUT", "PATCH") and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()  # cached on the request: the route reads the same form
+        for name, value in form.multi_items():
+            if isinstance(value, str) and _UNSTORABLE.search(name + value):
+                raise Invalid(FieldError(name[:40].replace("\x00", ""),
+                                         "contains a character that cannot be stored (NUL)"))
 
 
 def _no_control_characters(value: str) -> str:

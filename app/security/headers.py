@@ -28,6 +28,22 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+def security_headers(nonce: str, *, secure: bool) -> dict[bytes, bytes]:
+    """The headers every response carries (the middleware adds them; so does the last-resort 500 handler,
+    which Starlette runs outside every middleware)."""
+    headers = {
+        b"content-security-policy": content_security_policy(nonce).encode(),
+        b"x-content-type-options": b"nosniff",
+        b"referrer-policy": b"strict-origin-when-cross-origin",
+        b"x-frame-options": b"DENY",
+        b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
+        b"cross-origin-opener-policy": b"same-origin",
+    }
+    if secure:
+        headers[b"strict-transport-security"] = HSTS.encode()
+    return headers
+
+
 class SecurityHeaders:
     """Pure ASGI middleware: sets the nonce before the app runs, adds the headers to whatever it answers."""
 
@@ -47,16 +63,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server"]
                 names = {k.lower() for k, _ in headers}
-                extra = {
-                    b"content-security-policy": content_security_policy(nonce).encode(),
-                    b"x-content-type-options": b"nosniff",
-                    b"referrer-policy": b"strict-origin-when-cross-origin",
-                    b"x-frame-options": b"DENY",
-                    b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
-                    b"cross-origin-opener-policy": b"same-origin",
-                }
-                if secure:
-                    extra[b"strict-transport-security"] = HSTS.encode()
+                extra = security_headers(nonce, secure=secure)
                 headers += [(k, v) for k, v in extra.items() if k not in names]
                 state = scope.get("state", {})
                 token = state.get("csrf_token")

@@ -1,50 +1,56 @@
-"""The access-control matrix, generated from the route table (RELIABILITY 15, 18; issue 5).
+"""The access-control matrix, generated from the route table (RELIABILITY 13, 15, 18; issue 5).
 
 Every route under /account/orgs/{slug}/… acts for an organisation, and every route under /staff is for
 alliance staff. For each of them, GET and POST, an anonymous visitor is sent to sign in (or gets 404), a
-member of another organisation gets 404, and the database does not change. Routes added later are
-covered without touching this file, as long as their path parameters are named in RECORD_OF below.
+member of another organisation gets 404, and the database does not change.
+
+The JSON API in the same way: every /api/ route but the public search, with each of its methods, answers
+401 without a token and 404 to another organisation's token, whether that token names organisation A's
+slug or its own slug with A's record ids; the database does not change. Routes added later are covered
+without touching this file, as long as their path parameters are named in RECORD_OF below.
 """
 
 import re
 
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import select
 
+from app.accounts.tokens import mint
 from app.db import unit_of_work
 from app.main import create_app
 from app.models import Inquiry, Membership
 from app.models.report import Report
 from app.models.vocab import MemberRole
 from tests.factories import make_job, make_listing, make_org
-from tests.helpers import csrf_headers
+from tests.helpers import app_routes, csrf_headers
 
 PASSWORD = "correct horse battery staple"
 GUARDED = re.compile(r"^/(account/orgs/\{slug\}|staff)(/|$)")
 # Which record a path parameter names, by the path segment before it.
 RECORD_OF = {"listings": "listing", "jobs": "job", "members": "membership", "inquiries": "inquiry",
-             "applications": "organization", "orgs": "organization", "reports": "report"}
-
-
-def _api_routes(routes):
-    """Every APIRoute, looking inside included routers (FastAPI may keep them wrapped)."""
-    for route in routes:
-        inner = getattr(route, "original_router", None)
-        if inner is not None:
-            yield from _api_routes(inner.routes)
-        elif isinstance(route, APIRoute):
-            yield route
+             "applications": "organization", "orgs": "organization", "reports": "report", "tokens": "token",
+             "users": "user"}
+# The API routes anyone may call without a token.
+PUBLIC_API = {("GET", "/api/v1/search")}
 
 
 def guarded_routes(app) -> list[tuple[str, str]]:
     routes = []
-    for route in _api_routes(app.routes):
+    for route in app_routes(app.routes):
         if GUARDED.match(route.path):
             for method in sorted(route.methods - {"HEAD"}):
                 routes.append((method, route.path))
+    return routes
+
+
+def guarded_api_routes(app) -> list[tuple[str, str]]:
+    routes = []
+    for route in app_routes(app.routes):
+        if route.path.startswith("/api/"):
+            routes += [(method, route.path) for method in sorted(route.methods - {"HEAD"})
+                       if (method, route.path) not in PUBLIC_API]
     return routes
 
 
@@ -81,17 +87,20 @@ def world(settings, engine):
         report = Report(target_type="listing", target_id=records["listing"], reason="spam", reporter_ip="127.0.0.9")
         session.add_all([inquiry, report])
         session.flush()
-        records |= {"inquiry": inquiry.id, "report": report.id}
+        records |= {"inquiry": inquiry.id, "report": report.id, "user": owner_a.id,
+                    "token": mint(session, user=owner_a, org=org_a, name="Alpha CI").token.id}
+        intruder_secret = mint(session, user=owner_b, org=org_b, name="Beta CI").secret
     app = create_app(settings)
+    app.state.intruder_secret = intruder_secret  # organisation B's API token
     return app, records
 
 
-def concrete_path(path: str, records: dict[str, int]) -> str | None:
+def concrete_path(path: str, records: dict[str, int], slug: str = "org-a") -> str | None:
     segments = path.strip("/").split("/")
     filled = []
     for i, segment in enumerate(segments):
         if segment == "{slug}":
-            filled.append("org-a")
+            filled.append(slug)
         elif segment.startswith("{"):
             kind = RECORD_OF.get(segments[i - 1])
             assert kind, f"{path}: add its parameter {segment} to RECORD_OF in this test"
@@ -136,3 +145,36 @@ def test_no_route_of_an_organisation_or_of_staff_opens_to_outsiders(world, engin
     guarded = guarded_routes(app)
     assert len(guarded) >= 20, "the route table should hold the organisation and staff routes"
     assert checked == len(guarded), "every guarded route must be exercised; extend the world or RECORD_OF"
+
+
+# A body that would be a valid change if the caller were allowed: a refusal is about who, not what.
+API_BODY = {"version": 1, "kind": "product", "category": "hardware/cryogenics", "title": "Intruder",
+            "organizations": [], "listings": [], "jobs": []}
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "other-organisation"])
+def test_no_api_route_of_an_organisation_or_of_staff_opens_to_outsiders(world, engine, actor):
+    app, records = world
+    checked = 0
+    routes = guarded_api_routes(app)
+    with TestClient(app) as client:
+        headers = {} if actor == "anonymous" else {"Authorization": f"Bearer {app.state.intruder_secret}"}
+        for method, path in routes:
+            urls = [concrete_path(path, records)]
+            if actor == "other-organisation" and re.search(r"\{slug\}.*\{", path):
+                urls.append(concrete_path(path, records, slug="org-b"))  # B's own slug, A's record ids
+            for url in urls:
+                if url is None:
+                    continue
+                before = database_fingerprint(engine)
+                body = None if method in ("GET", "DELETE") else API_BODY
+                response = client.request(method, url, headers=headers, json=body)
+                expected = 401 if actor == "anonymous" else 404
+                assert response.status_code == expected, (actor, method, url, response.status_code, response.text)
+                assert response.headers["content-type"].startswith("application/json"), (method, url)
+                if actor == "anonymous":
+                    assert response.headers["www-authenticate"].startswith("Bearer"), (method, url)
+                assert database_fingerprint(engine) == before, (actor, method, url)
+            checked += 1
+    assert len(routes) >= 15, "the route table should hold the member API"
+    assert checked == len(routes), "every API route must be exercised; extend the world or RECORD_OF"
