@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.accounts.routes import router as accounts_router
 from app.api.search import router as search_api_router
+from app.api.members import router as member_api_router
 from app.catalog.routes import router as catalog_router
 from app.community.contact_routes import router as contact_router
 from app.community.routes import router as community_router
@@ -24,6 +25,7 @@ from app.jobs.workspace import router as job_workspace_router
 from app.organizations.application_routes import router as applications_router
 from app.organizations.member_routes import router as members_router
 from app.organizations.routes import router as organizations_router
+from app.request_context import RequestIdMiddleware
 from app.search.backend import create_backend
 from app.search.relay import OutboxRelay
 from app.search.routes import router as search_router
@@ -31,15 +33,23 @@ from app.search.runner import CircuitBreaker
 from app.search.schemas import SearchUnavailable
 from app.search.service import index_is_empty, reindex
 from app.search.text import load_segmenter
+from app.security.body_limit import BodySizeLimit
 from app.security.csrf import verify_csrf
 from app.security.headers import SecurityHeaders
+from app.security.throttle import Throttle
+from app.staff.deleted import router as staff_deleted_router
+from app.staff.listings import router as staff_listings_router
 from app.staff.orgs import router as staff_orgs_router
 from app.staff.routes import router as staff_router
+from app.staff.users import router as staff_users_router
 from app.system.routes import router as system_router
 from app.system.sitemap import router as sitemap_router
+from app.validation import refuse_unstorable_input
 from app.webinars.routes import router as webinars_router
 from app.workspace.freshness import remind_periodically
+from app.workspace.retention import purge_periodically
 from app.workspace.routes import router as workspace_router
+from app.workspace.token_routes import router as token_router
 
 log = logging.getLogger("qmarket")
 
@@ -62,16 +72,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expiry_task = asyncio.create_task(expire_periodically(app.state.engine, after=app.state.search_relay.drain))
         reminder_task = asyncio.create_task(
             remind_periodically(app.state.engine, settings, after=app.state.search_relay.drain))
+        purge_task = asyncio.create_task(purge_periodically(app.state.engine, settings, after=app.state.search_relay.drain))
         yield
         relay_task.cancel()
         expiry_task.cancel()
         reminder_task.cancel()
+        purge_task.cancel()
         app.state.search.close()
         app.state.engine.dispose()
 
     app = FastAPI(
         title="QMarket",
-        dependencies=[Depends(verify_csrf)],  # every unsafe request, on every router
+        # Every unsafe request on every router is checked for forgery, then every request for input that
+        # cannot be stored (NUL), before any route code runs.
+        dependencies=[Depends(verify_csrf), Depends(refuse_unstorable_input)],
         lifespan=lifespan,
         docs_url=None if settings.environment == "production" else "/docs",
         redoc_url=None,
@@ -92,7 +106,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response.set_cookie(LANG_COOKIE, chosen, max_age=ONE_YEAR, samesite="lax", httponly=True)
         return response
 
+    app.add_middleware(Throttle, per_minute=settings.public_requests_per_minute)  # before any route or database work
+    app.add_middleware(BodySizeLimit)  # inside SecurityHeaders: its 413 gets the headers too
     app.add_middleware(SecurityHeaders, https_only=settings.https)
+    app.add_middleware(RequestIdMiddleware)  # outermost: every answer carries X-Request-ID
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.include_router(system_router)
     app.include_router(accounts_router)
@@ -109,9 +126,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(job_workspace_router)
     app.include_router(job_review_router)
     app.include_router(staff_orgs_router)
+    app.include_router(staff_listings_router)
+    app.include_router(staff_deleted_router)
+    app.include_router(staff_users_router)
     app.include_router(workspace_router)
     app.include_router(search_router)
     app.include_router(search_api_router)
+    app.include_router(member_api_router)
+    app.include_router(token_router)
     logging.basicConfig(level=logging.INFO)
     return app
 

@@ -1,6 +1,7 @@
 """The whole member journey in a real browser (issue 5): sign up → apply → staff approves → publish a
-bilingual listing → found by search → post a job → staff approves → on the jobs board → another member
-sends an inquiry → the owner sees it."""
+bilingual listing (a new organisation's first listing waits for staff) → found by search → post a job →
+staff approves → on the jobs board → another member sends an inquiry (a member's first inquiries wait for
+staff too) → the owner sees it."""
 
 import re
 
@@ -10,7 +11,7 @@ from sqlmodel import select
 from app.accounts.schemas import UserCreate
 from app.accounts.service import create_user
 from app.db import create_db_engine, unit_of_work
-from app.models import Membership, Organization
+from app.models import Listing, Membership, Organization
 from app.models.vocab import MemberRole
 
 pytestmark = pytest.mark.browser
@@ -65,7 +66,9 @@ def test_from_sign_up_to_an_answered_inquiry(browser, live_server, people):
         alice.fill("main [name=display_name]", "Alice")
         alice.fill("main [name=password]", PASSWORD)
         submit(alice, "form[action='/account/signup']")
-        alice.wait_for_url(re.compile(r"/account$"))
+        # Sign-up answers the same whether or not the address had an account, so it does not sign in.
+        alice.wait_for_url(re.compile(r"/account/login\?welcome=1$"))
+        sign_in(alice, "alice@qubit-forge.example")
         alice.goto("/account/apply?lang=en")
         alice.fill("main [name=name]", "Qubit Forge")
         alice.fill("main [name=name_zh]", "量子锻造")
@@ -102,6 +105,12 @@ def test_from_sign_up_to_an_answered_inquiry(browser, live_server, people):
         submit(alice, f"form[action='/account/orgs/{slug}/listings/new']")
         alice.goto(f"/account/orgs/{slug}/listings?lang=en")
         submit(alice, f"form[action$='/publish']")
+        with unit_of_work(people) as session:
+            listing_slug = session.exec(select(Listing.slug).where(Listing.organization_id == org_id)).one()
+        assert alice.goto(f"/listings/{listing_slug}").status == 404  # waiting for staff
+        staff.goto("/staff/listings?lang=en")
+        assert "Forge QF-7 compact cryostat" in staff.locator("main").inner_text()
+        submit(staff, "form[action$='/approve']")
         alice.goto("/search?q=QF-7&lang=zh")
         assert "锻造 QF-7 紧凑型低温恒温器" in alice.locator("main").inner_text()
 
@@ -129,6 +138,10 @@ def test_from_sign_up_to_an_answered_inquiry(browser, live_server, people):
         bob.fill("#inquiry-subject", "关于 QF-7 的询价")
         bob.fill("#inquiry-message", "请提供 QF-7 的报价和交货期。")
         submit(bob, f"form[action='/orgs/{slug}/inquiries']")
+        alice.goto(f"/account/orgs/{slug}/inquiries?lang=en")
+        assert "关于 QF-7 的询价" not in alice.locator("main").inner_text()  # Bob's first: staff look first
+        staff.goto("/staff/inquiries?lang=en")
+        submit(staff, "form[action$='/release']")
         alice.goto(f"/account/orgs/{slug}/inquiries?lang=en")
         assert "关于 QF-7 的询价" in alice.locator("main").inner_text()
     finally:
