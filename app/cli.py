@@ -330,4 +330,7 @@ def search_verify() -> None:
 
 
 def main() -> None:
-    app()
+    from app.request_context import work_id
+
+    with work_id("cli"):  # the audit rows a command writes share one id ("cli-…")
+        app()

@@ -4,7 +4,6 @@ Every status change goes through the JOB machine (a forbidden move is a Conflict
 what the public may see is enqueued for search; every staff decision and every publish is audited.
 """
 
-import asyncio
 import logging
 import re
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from app.errors import Conflict, NotFound
 from app.jobs.schemas import JobIn
 from app.jobs.service import approve, expire_jobs, job_region
 from app.models import Job, Organization, User
+from app.periodic import run_periodically
 from app.models.base import assign, expect_version, utcnow
 from app.models.states import JOB, JobStatus
 from app.search.outbox import enqueue
@@ -248,10 +248,4 @@ def run_expiry(engine: Engine, *, now: datetime | None = None) -> int:
 async def expire_periodically(engine: Engine, *, interval: float = EXPIRY_INTERVAL_SECONDS, after=None) -> None:
     """The in-process task next to the search relay: expires jobs every `interval` seconds, forever.
     `after` (the relay's drain) delivers the closed jobs to search at once."""
-    while True:
-        try:
-            if await asyncio.to_thread(run_expiry, engine) and after is not None:
-                await asyncio.to_thread(after)
-        except Exception:  # a failed pass (database busy, down) is retried at the next one
-            log.exception("periodic job expiry failed")
-        await asyncio.sleep(interval)
+    await run_periodically("job expiry", lambda: run_expiry(engine), interval=interval, after=after)

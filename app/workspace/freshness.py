@@ -6,7 +6,6 @@ search (app.catalog.service.visible_listings, app.search.documents.listing_docum
 listings that just went stale so that the index drops them too.
 """
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from app.models import Listing, Membership, Organization, User
 from app.models.base import utcnow
 from app.models.states import ListingStatus, OrgStatus
 from app.models.vocab import MemberRole
+from app.periodic import run_periodically
 from app.search.outbox import enqueue
 from app.workspace.service import REMIND_BEFORE
 
@@ -130,12 +130,5 @@ async def remind_periodically(engine: Engine, settings: Settings, *, interval: f
                               first_delay: float = 60.0, after=None) -> None:
     """The in-process task: reminders and stale listings every `interval` seconds, the first pass a
     minute after start-up; `after` (the relay's drain) takes newly stale listings out of search at once."""
-    await asyncio.sleep(first_delay)
-    while True:
-        try:
-            report = await asyncio.to_thread(run_reminders, engine, settings)
-            if report.expired and after is not None:
-                await asyncio.to_thread(after)
-        except Exception:  # a failed pass (database busy, down) is retried at the next one
-            log.exception("periodic listing reminders failed")
-        await asyncio.sleep(interval)
+    await run_periodically("listing reminders", lambda: run_reminders(engine, settings).expired,
+                           interval=interval, first_delay=first_delay, after=after)

@@ -8,8 +8,6 @@ once and stays restorable for QM_DELETED_RETENTION_DAYS. After that the purge re
   to it and must stay readable). The tombstone keeps only its id, type, country and region.
 """
 
-import asyncio
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -38,10 +36,10 @@ from app.models.invitation import Invitation
 from app.models.report import Report, ReportTarget
 from app.models.states import LISTING, ListingStatus, OrgStatus
 from app.organizations.service import restore_organization
+from app.periodic import run_periodically
 from app.search.outbox import enqueue
 from app.workspace.logos import LOGO_NAME, logo_folder
 
-log = logging.getLogger("qmarket.retention")
 PURGED = "purged"  # status_reason of a tombstone: its content is gone, there is nothing left to restore
 PURGE_INTERVAL_SECONDS = 6 * 3600
 
@@ -211,12 +209,6 @@ async def purge_periodically(engine: Engine, settings: Settings, *, interval: fl
                              first_delay: float = 120.0, after=None) -> None:
     """The in-process task: a purge pass every `interval` seconds (the first two minutes after start-up);
     `after` (the relay's drain) takes purged records out of search at once."""
-    await asyncio.sleep(first_delay)
-    while True:
-        try:
-            if await asyncio.to_thread(run_purge, engine, settings) and after is not None:
-                await asyncio.to_thread(after)
-        except Exception:  # a failed pass (database busy, down) is retried at the next one
-            log.exception("periodic purge of deleted records failed")
-        await asyncio.sleep(interval)
+    await run_periodically("purge of deleted records", lambda: run_purge(engine, settings), interval=interval,
+                           first_delay=first_delay, after=after)
 

@@ -152,3 +152,29 @@ def test_with_the_database_down_the_error_page_still_gives_the_correlation_id(se
             assert response.status_code == 500 and HEX_ID.match(rid) and f"incident {rid}" in response.text, path
             for leak in ("psycopg", "OperationalError", "127.0.0.1", "Traceback", "/work/", "nobody"):
                 assert leak not in response.text, (path, leak)
+
+
+def test_each_periodic_pass_writes_its_audit_rows_under_a_task_id_of_its_own(engine):
+    """Background passes run in worker threads: the id set for the pass must reach them."""
+    import asyncio
+
+    from app.periodic import run_periodically
+
+    seen = []
+
+    def work():
+        with unit_of_work(engine) as session:
+            audit.record(session, action="test.pass", target_type="test")
+        seen.append(current_request_id())
+        return False
+
+    async def two_passes():
+        task = asyncio.create_task(run_periodically("test", work, interval=0.01))
+        while len(seen) < 2:
+            await asyncio.sleep(0.01)
+        task.cancel()
+
+    asyncio.run(two_passes())
+    with new_session(engine, write=False) as session:
+        ids = [row.request_id for row in session.exec(select(AuditEntry).where(AuditEntry.action == "test.pass"))]
+    assert ids[:2] == seen[:2] and all(i.startswith("task-") for i in ids) and ids[0] != ids[1]
