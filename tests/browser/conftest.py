@@ -130,16 +130,46 @@ def browser():
         playwright.stop()
 
 
+class Watch:
+    """What a page must never show: a Content-Security-Policy violation (the policy would be blocking
+    something the app itself relies on, or an injection) or a JavaScript dialog (a payload that ran)."""
+
+    def __init__(self, page) -> None:
+        self.violations: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", self._console)
+        page.on("dialog", self._dialog)
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            self.violations.append(message.text)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def assert_clean(self) -> None:
+        assert self.violations == [], self.violations
+        assert self.dialogs == [], self.dialogs
+
+
+def watched(page) -> Watch:
+    return Watch(page)
+
+
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh page (own cookies and storage) that reads Chinese first, like most of the alliance."""
+    """A fresh page (own cookies and storage) that reads Chinese first, like most of the alliance. Any CSP
+    violation or JavaScript dialog during the test fails it."""
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
+    watch = watched(page)
     yield page
     context.close()
+    watch.assert_clean()
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from app.accounts.service import create_user
 from app.db import create_db_engine, unit_of_work
 from app.models import Listing, Membership, Organization
 from app.models.vocab import MemberRole
+from tests.browser.conftest import watched
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long and private passphrase"
@@ -59,6 +60,7 @@ def test_from_sign_up_to_an_answered_inquiry(browser, live_server, people):
     for context in (alice_context, staff_context, bob_context):
         context.set_default_timeout(10_000)
     alice, staff, bob = alice_context.new_page(), staff_context.new_page(), bob_context.new_page()
+    watches = [watched(p) for p in (alice, staff, bob)]
     try:
         # Alice signs up and applies for her organisation.
         alice.goto("/account/signup?lang=en")
@@ -144,6 +146,8 @@ def test_from_sign_up_to_an_answered_inquiry(browser, live_server, people):
         submit(staff, "form[action$='/release']")
         alice.goto(f"/account/orgs/{slug}/inquiries?lang=en")
         assert "关于 QF-7 的询价" in alice.locator("main").inner_text()
+        for watch in watches:
+            watch.assert_clean()  # no CSP violation and no script dialog on any page of the journey
     finally:
         for context in (alice_context, staff_context, bob_context):
             context.close()
