@@ -80,6 +80,7 @@ class EmbeddedBackend:
         self._write_lock = threading.Lock()
         self._vocabulary: expansion.Vocabulary | None = None
         self._vocabulary_generation: int | None = None  # the index generation the cached vocabulary matches
+        self._vocabulary_lock = threading.Lock()  # one thread loads it; the others wait for that load
         self._connections: list[sqlite3.Connection] = []
         # Connections are shared across threads only through close(): it waits until no call is using
         # one (a connection closed under a running statement crashes the process).
@@ -259,17 +260,21 @@ class EmbeddedBackend:
     def vocabulary(self) -> expansion.Vocabulary:
         """Cached for the process; reloaded only when another process (a reindex, the CLI) wrote the index."""
         connection = self._connection()
-        generation = self._generation(connection)
-        if self._vocabulary is None or generation != self._vocabulary_generation:
-            connection.execute("BEGIN")  # one snapshot: the generation read with the terms it counts
-            try:
-                generation = self._generation(connection)
-                frequencies = dict(connection.execute("SELECT term, doc FROM fts_terms"))
-                words = dict(connection.execute("SELECT word, term FROM words"))
-            finally:
-                connection.execute("COMMIT")
-            self._vocabulary, self._vocabulary_generation = expansion.Vocabulary(frequencies, words), generation
-        return self._vocabulary
+        if self._vocabulary is not None and self._generation(connection) == self._vocabulary_generation:
+            return self._vocabulary
+        with self._vocabulary_lock:
+            generation = self._generation(connection)
+            if self._vocabulary is None or generation != self._vocabulary_generation:
+                connection.execute("BEGIN")  # one snapshot: the generation read with the terms it counts
+                try:
+                    generation = self._generation(connection)
+                    frequencies = dict(connection.execute("SELECT term, doc FROM fts_terms"))
+                    words = dict(connection.execute("SELECT word, term FROM words"))
+                finally:
+                    connection.execute("COMMIT")
+                self._vocabulary = expansion.Vocabulary(frequencies, words)
+                self._vocabulary_generation = generation
+            return self._vocabulary
 
     def search(self, query: SearchQuery) -> SearchResult:
         try:
