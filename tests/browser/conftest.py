@@ -113,8 +113,10 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         listener.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Per module: Playwright's sync API keeps an event loop running in this thread while it lives, and a
+    later test (in the same worker) that calls asyncio.run() would fail."""
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing (apt-get install chromium fonts-wqy-microhei)")
     try:

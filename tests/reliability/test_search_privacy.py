@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.db import unit_of_work
 from app.main import create_app
+from app.search.service import drain_all
 from app.models import Inquiry, User
 from app.models.base import utcnow
 from app.models.states import JobStatus, ListingStatus, OrgStatus
@@ -42,6 +43,7 @@ def planted(settings, engine):
         session.add(Inquiry(sender_id=sender.id, organization_id=org.id, subject=WORD, message=f"about {WORD}"))
         make_listing(session, org, title="Control record: a findable cryostat")
     with TestClient(create_app(settings)) as client:
+        drain_all(engine, client.app.state.search)  # deliver what was written before the app started
         yield client
 
 
