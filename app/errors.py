@@ -1,21 +1,53 @@
 """Domain errors raised by services, and the handlers that turn them into HTML, htmx or JSON answers."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
+from typing import Any
 
 
 @dataclass(frozen=True)
 class FieldError:
+    """One problem with one field. `message` is the complete English text (the API, the CLI and logs read
+    it); `msgid` and `params`, when set, let a page say the same in the reader's language
+    (app.i18n.error_text): the message is `msgid` (an N_-marked template) formatted with `params`."""
+
     field: str
     message: str
+    msgid: str | None = dataclass_field(default=None, compare=False)
+    params: dict[str, Any] = dataclass_field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def of(cls, field: str, template: str, **params: Any) -> "FieldError":
+        """`template` is an N_-marked msgid with named {placeholders}; the English message is filled in now."""
+        return cls(field, template.format(**params), msgid=template, params=params)
+
+
+class InvalidValue(ValueError):
+    """A validator's complaint that pages can say in the reader's language: an N_-marked template with named
+    {placeholders} and their values, and the field it blames when a rule across fields raises it. str() is
+    the English text, `field: message` when it names a field (as pydantic and the CLI expect)."""
+
+    def __init__(self, template: str, /, *, field: str | None = None, **params: Any) -> None:
+        self.msgid, self.params, self.field = template, params, field
+        text = template.format(**params)
+        super().__init__(f"{field}: {text}" if field else text)
+
+    def field_error(self, field: str | None = None) -> "FieldError":
+        return FieldError.of(self.field or "input" if field is None else field, self.msgid, **self.params)
 
 
 class DomainError(Exception):
+    """`message` is English (the API, the CLI, logs). With params, the given message is an N_-marked template
+    with named {placeholders}: `msgid` keeps it and `params` its values, so pages can translate it."""
+
     status_code = 400
     code = "error"
 
-    def __init__(self, message: str = "") -> None:
-        super().__init__(message or self.code)
-        self.message = message or self.code
+    def __init__(self, message: str = "", /, **params: Any) -> None:
+        self.msgid = message if params else None
+        self.params = params
+        text = message.format(**params) if params else message
+        super().__init__(text or self.code)
+        self.message = text or self.code
 
 
 class NotFound(DomainError):
@@ -41,12 +73,23 @@ class Invalid(DomainError):
 
     def __init__(self, errors: list[FieldError] | FieldError, message: str = "") -> None:
         self.errors = [errors] if isinstance(errors, FieldError) else list(errors)
-        summary = message or "; ".join(f"{e.field}: {e.message}" for e in self.errors)
-        super().__init__(summary)
+        super().__init__(message or summary(self.errors))
 
     @classmethod
-    def field(cls, field: str, message: str) -> "Invalid":
-        return cls(FieldError(field, message))
+    def field(cls, field: str, message: str, **params: Any) -> "Invalid":
+        """With params, `message` is a template (FieldError.of); without, the message itself is the msgid."""
+        return cls(FieldError.of(field, message, **params) if params else FieldError(field, message))
+
+
+def summary(errors: list[FieldError]) -> str:
+    """All field errors in one English line (the message of an Invalid raised without one)."""
+    return "; ".join(f"{e.field}: {e.message}" for e in errors)
+
+
+def by_field(errors: list[FieldError]) -> dict[str, FieldError]:
+    """A form's errors by the name of the input they belong to (`tags[3]` and `links.url` are shown at `tags`
+    and `links`); the FieldErrors themselves are kept, so that pages can say them in the reader's language."""
+    return {e.field.split(".")[0].split("[")[0]: e for e in errors}
 
 
 # ---- turning errors into answers -------------------------------------------------------------------
@@ -67,13 +110,23 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _answer(request: Request, status: int, code: str, message: str, errors: list[FieldError]) -> Response:
+def _answer(request: Request, status: int, code: str, message: str, errors: list[FieldError],
+            source: DomainError | None = None) -> Response:
+    """JSON for the API (English messages); otherwise the error page, where the message (`source` when the
+    answer is for a DomainError, so that its params survive) and the field errors are said in the reader's
+    language by the template (error_text)."""
     if _wants_json(request):
         body = {"error": code, "message": message, "errors": [{"field": e.field, "message": e.message} for e in errors]}
         return JSONResponse(body, status_code=status)
     from app.web import render  # the page layer depends on errors, not the other way round
 
-    context = {"status": status, "code": code, "message": message, "errors": errors}
+    shown: DomainError | str = message
+    if errors and message == summary(errors):
+        shown = ""  # only the English summary of the list below, which the page says in the reader's language
+    elif source is not None:
+        # A DomainError raised without a message carries only its code: the page's own text says it better.
+        shown = "" if source.message == source.code else source
+    context = {"status": status, "code": code, "message": shown, "errors": errors}
     return render(request, "error.html", context, block="alert", status_code=status)
 
 
@@ -104,10 +157,12 @@ def _add_security_headers(request: Request, response: Response) -> None:
 
 
 def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
+    from app.validation import pydantic_error  # validation builds on these errors
+
     errors = []
     for error in exc.errors():
         location = [str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path", "header")]
-        errors.append(FieldError(".".join(location) or "input", error.get("msg", "is invalid")))
+        errors.append(pydantic_error(error, ".".join(location) or "input"))
     return errors
 
 
@@ -115,7 +170,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
         errors = exc.errors if isinstance(exc, Invalid) else []
-        response = _answer(request, exc.status_code, exc.code, exc.message, errors)
+        response = _answer(request, exc.status_code, exc.code, exc.message, errors, source=exc)
         retry_after = getattr(exc, "retry_after", None)
         if retry_after:
             response.headers["Retry-After"] = str(retry_after)
@@ -134,8 +189,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _request_validation(request: Request, exc: RequestValidationError) -> Response:
         errors = _validation_errors(exc)
-        message = "; ".join(f"{e.field}: {e.message}" for e in errors)
-        return _answer(request, 422, Invalid.code, message, errors)
+        return _answer(request, 422, Invalid.code, summary(errors), errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -4,9 +4,11 @@ UI strings are gettext messages (English msgids; catalogues under app/locale). `
 checkout that was never built still works because a missing .mo is compiled from its .po in memory.
 """
 
+from collections.abc import Callable
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -44,6 +46,24 @@ def N_(message: str) -> str:  # noqa: N802  (the conventional name of gettext_no
 
 def gettext(language: str, message: str) -> str:
     return translations(language).gettext(message)
+
+
+def error_text(value: Any, gettext: Callable[[str], str]) -> str:
+    """An error message in the reader's language. `value` is a FieldError or a DomainError (with `msgid` and
+    `params` when its English message was filled in from a template; without, its message is the msgid) or
+    a plain string. A text the catalogue does not know comes back unchanged (English)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return gettext(value) if value else value
+    msgid, params = getattr(value, "msgid", None), getattr(value, "params", None) or {}
+    if msgid:
+        try:
+            return gettext(msgid).format(**params)
+        except (KeyError, IndexError, ValueError):  # a translation with a broken placeholder: say it in English
+            return value.message
+    message = getattr(value, "message", None)
+    return gettext(message) if message else str(value)
 
 
 def parse_language(value: str | None) -> str | None:

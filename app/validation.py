@@ -1,6 +1,8 @@
 """Input types shared by forms, imports and the API, and turning pydantic errors into field messages."""
 
 import re
+from dataclasses import replace
+from string import Formatter
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -8,7 +10,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from fastapi import Request
 
-from app.errors import FieldError, Invalid
+from app.errors import FieldError, Invalid, InvalidValue
+from app.i18n import N_
 from app.organizations.geography import is_country
 from app.slugs import MAX_SLUG_LENGTH, SLUG_PATTERN
 
@@ -18,12 +21,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # NUL cannot be stored in Postgres text, and a lone surrogate (valid in JSON, "\ud800") cannot be encoded
 # for any database or mail: both would fail after validation, so every text of every input refuses them.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE = N_("contains a character that cannot be stored (NUL or an unpaired surrogate)")
+UNSTORABLE_NUL = N_("contains a character that cannot be stored (NUL)")
 
 
 def _storable(value: object) -> None:
     if isinstance(value, str):
         if _UNSTORABLE.search(value):
-            raise ValueError("contains a character that cannot be stored (NUL or an unpaired surrogate)")
+            raise ValueError(UNSTORABLE)
     elif isinstance(value, list | tuple | set):
         for item in value:
             _storable(item)
@@ -52,40 +57,39 @@ async def refuse_unstorable_input(request: Request) -> None:
     or query is decoded as U+FFFD; JSON bodies go through InputModel, which refuses lone surrogates.)"""
     for name, value in request.query_params.multi_items():
         if _UNSTORABLE.search(name + value):
-            raise Invalid(FieldError(name[:40].replace("\x00", ""), "contains a character that cannot be stored (NUL)"))
+            raise Invalid(FieldError(name[:40].replace("\x00", ""), UNSTORABLE_NUL))
     if request.method in ("POST", "PUT", "PATCH") and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
         form = await request.form()  # cached on the request: the route reads the same form
         for name, value in form.multi_items():
             if isinstance(value, str) and _UNSTORABLE.search(name + value):
-                raise Invalid(FieldError(name[:40].replace("\x00", ""),
-                                         "contains a character that cannot be stored (NUL)"))
+                raise Invalid(FieldError(name[:40].replace("\x00", ""), UNSTORABLE_NUL))
 
 
 def _no_control_characters(value: str) -> str:
     if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
+        raise ValueError(N_("must not contain control characters"))
     return value
 
 
 def _https_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.hostname or " " in value:
-        raise ValueError("must be an https:// address")
+        raise ValueError(N_("must be an https:// address"))
     return value
 
 
 def _email(value: str) -> str:
     if not _EMAIL.match(value) or len(value) > 254:
-        raise ValueError("must be an e-mail address")
+        raise ValueError(N_("must be an e-mail address"))
     return value.lower()
 
 
 def _country(value: str) -> str:
     value = value.upper()
     if not is_country(value):
-        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+        raise InvalidValue(N_("'{value}' is not an ISO 3166-1 alpha-2 country code"), value=value)
     return value
 
 
@@ -102,19 +106,86 @@ Email = Annotated[str, AfterValidator(_email)]
 CountryCode = Annotated[str, StringConstraints(min_length=2, max_length=2), AfterValidator(_country)]
 
 
+# Pydantic's error types, said our way: an N_ template whose {placeholders} are filled from the error's ctx.
+_REQUIRED = N_("is required")
+_DATE = N_("must be a date (YYYY-MM-DD)")
+_DATETIME = N_("must be a date and time (YYYY-MM-DD HH:MM)")
+_PYDANTIC_TEMPLATES = {
+    "missing": _REQUIRED,
+    "string_too_short": N_("must be at least {min_length} characters long"),
+    "string_too_long": N_("must be at most {max_length} characters long"),
+    "string_pattern_mismatch": N_("is not in the expected form"),
+    "string_type": N_("must be text"),
+    "too_short": N_("must have at least {min_length} items"),
+    "too_long": N_("must have at most {max_length} items"),
+    "list_type": N_("must be a list"),
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"),
+    "decimal_parsing": N_("must be a number"),
+    "greater_than": N_("must be greater than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than": N_("must be less than {lt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "enum": N_("must be one of: {expected}"),
+    "literal_error": N_("must be one of: {expected}"),
+    "bool_parsing": N_("must be true or false"),
+    "bool_type": N_("must be true or false"),
+    "date_parsing": _DATE,
+    "date_type": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE,
+    "datetime_parsing": _DATETIME,
+    "datetime_type": _DATETIME,
+    "datetime_from_date_parsing": _DATETIME,
+    "timezone_aware": N_("must give a time zone"),
+    "url_parsing": N_("must be a web address"),
+    "url_type": N_("must be a web address"),
+    "url_scheme": N_("must be a web address"),
+    "url_syntax_violation": N_("must be a web address"),
+    "url_too_long": N_("must be a web address"),
+    "json_invalid": N_("must be valid JSON"),
+    "json_type": N_("must be valid JSON"),
+    "dict_type": N_("must be an object"),
+    "model_type": N_("must be an object"),
+    "model_attributes_type": N_("must be an object"),
+    "extra_forbidden": N_("is not a known field"),
+}
+
+
+def pydantic_error(error: dict, location: str) -> FieldError:
+    """One pydantic error (from a ValidationError or FastAPI's RequestValidationError) as a FieldError with
+    a msgid and params, so that pages can say it in the reader's language. A rule across fields names the
+    field it blames (`field: message`, or InvalidValue.field): that field replaces an empty location."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    template = _PYDANTIC_TEMPLATES.get(kind)
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        template = _REQUIRED
+    if template:
+        names = [name for _, name, _, _ in Formatter().parse(template) if name]
+        return FieldError.of(location, template, **{name: ctx.get(name, "") for name in names})
+    cause = ctx.get("error")
+    if isinstance(cause, InvalidValue):
+        return cause.field_error(location or cause.field or "")
+    message = str(error.get("msg", "is invalid")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    named = _NAMED_MESSAGE.match(message)
+    if named and not location:
+        return FieldError(named["field"], named["message"])
+    return FieldError(location, message)
+
+
 def field_errors(exc: ValidationError, *, prefix: str = "") -> list[FieldError]:
     """One FieldError per problem, named by its dotted location (`listings[3].category`)."""
     errors = []
     for error in exc.errors():
-        location = prefix
+        location = ""
         for part in error["loc"]:
             location += f"[{part}]" if isinstance(part, int) else (f".{part}" if location else str(part))
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "is not a known field"
-        named = _NAMED_MESSAGE.match(message)
-        if named and location == prefix:  # a rule across fields names the field it blames
-            location = f"{prefix}.{named['field']}" if prefix else named["field"]
-            message = named["message"]
-        errors.append(FieldError(location or "input", message))
+        found = pydantic_error(error, location)
+        field = found.field
+        if prefix:
+            field = prefix + (field if not field or field.startswith("[") else f".{field}")
+        errors.append(replace(found, field=field or "input"))
     return errors

@@ -16,7 +16,7 @@ from jinja2_fragments import render_block
 from sqlalchemy import inspect as sa_inspect
 
 from app.config import PROJECT_ROOT
-from app.i18n import BABEL_LOCALES, LANG_COOKIE, LANGUAGES, N_, negotiate, translations
+from app.i18n import BABEL_LOCALES, LANG_COOKIE, LANGUAGES, N_, error_text, negotiate, translations
 from app.markdown import render_markdown
 from app.models.labels import label
 from app.organizations.geography import CN_PROVINCES
@@ -136,6 +136,7 @@ def _context(request: Request, language: str) -> dict[str, Any]:
         "ngettext": _NGETTEXT[language],
         "tr": lambda record, field: localized(record, field, language),
         "label": lambda value: label(value, language),
+        "error_text": lambda value: error_text(value, _GETTEXT_PLAIN[language]),
         "format_date": format_date,
         "format_datetime": format_datetime,
         "format_number": lambda value: format_decimal(value, locale=babel_locale),

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.accounts.sessions import end_all
 from app.errors import Conflict, NotFound
+from app.i18n import N_
 from app.models import Membership, Organization, User
 from app.pagination import Pagination
 
@@ -54,14 +55,14 @@ def find_users(session: Session, *, q: str = "", page: int = 1,
 def user_for_staff(session: Session, *, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("no such user")
+        raise NotFound(N_("no such user"))
     return user
 
 
 def disable_user(session: Session, *, user: User, staff: User, reason: str, request_id: str | None = None) -> None:
     """The account cannot sign in, its sessions end now, its API tokens stop working. Never one's own."""
     if user.id == staff.id:
-        raise Conflict("you cannot disable your own account; ask another member of staff")
+        raise Conflict(N_("you cannot disable your own account; ask another member of staff"))
     user.is_active = False
     end_all(session, user.id)
     audit.record(session, action="user.disable", target_type="user", target_id=user.id, actor_id=staff.id,

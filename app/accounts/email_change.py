@@ -20,14 +20,15 @@ from app.accounts.schemas import Password
 from app.accounts.service import verify_password
 from app.accounts.sessions import token_hash
 from app.errors import Conflict, Invalid
+from app.i18n import N_
 from app.models import EmailChange, User
 from app.models.base import utcnow
 from app.validation import Email, InputModel
 
 EMAIL_CHANGE_LIFETIME = timedelta(hours=24)
-TAKEN = ("this address already belongs to another QMarket account, so it cannot become yours; "
-         "ask for a change to another address")
-INVALID_LINK = "this confirmation link is invalid, has expired or was already used; ask for a new one"
+TAKEN = N_("this address already belongs to another QMarket account, so it cannot become yours; "
+           "ask for a change to another address")
+INVALID_LINK = N_("this confirmation link is invalid, has expired or was already used; ask for a new one")
 
 
 class EmailChangeIn(InputModel):
@@ -39,9 +40,9 @@ def request_email_change(session: Session, *, user: User, data: EmailChangeIn,
                          now: datetime | None = None) -> tuple[EmailChange, str]:
     """A pending change to `data.new_email` and its secret token (replacing an earlier pending one)."""
     if not verify_password(user.password_hash, data.current_password):
-        raise Invalid.field("current_password", "is not your current password")
+        raise Invalid.field("current_password", N_("is not your current password"))
     if data.new_email == user.email.lower():
-        raise Invalid.field("new_email", "is already the address you sign in with")
+        raise Invalid.field("new_email", N_("is already the address you sign in with"))
     now = now or utcnow()
     session.execute(delete(EmailChange).where(col(EmailChange.user_id) == user.id, col(EmailChange.used_at).is_(None)))
     token = secrets.token_urlsafe(32)

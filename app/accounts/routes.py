@@ -26,7 +26,8 @@ from app.accounts.service import (
 )
 from app.db import after_commit
 from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, client_ip
-from app.errors import Conflict, FieldError, Invalid
+from app.errors import Conflict, FieldError, Invalid, by_field
+from app.i18n import N_
 from app.mail import build_message, send
 from app.organizations.access import memberships_of
 from app.security.ratelimit import RateLimited, hit
@@ -35,7 +36,7 @@ from app.web import render, safe_next
 
 router = APIRouter(prefix="/account")
 Text = Annotated[str, Form(max_length=1000)]
-SIGN_IN_FAILED = FieldError("email", "the e-mail address or the password is not right")
+SIGN_IN_FAILED = FieldError("email", N_("the e-mail address or the password is not right"))
 # Sign-ups from one address (RELIABILITY 47): enough for a lab behind one NAT, far too few for a bot.
 SIGNUPS_PER_IP = 20
 SIGNUP_WINDOW_SECONDS = 3600
@@ -53,7 +54,7 @@ def _mail_after_commit(session, settings, message) -> None:
 
 
 def _form_page(request: Request, template: str, errors: list[FieldError], values: dict, status: int = 422) -> HTMLResponse:
-    return render(request, template, {"errors": {e.field: e.message for e in errors}, "values": values},
+    return render(request, template, {"errors": by_field(errors), "values": values},
                   status_code=status)
 
 
@@ -120,7 +121,7 @@ def login(request: Request, session: SessionDep, settings: SettingsDep, email: T
     user = authenticate(session, email=data.email, password=data.password)
     if user is None:
         event("sign-in failed", email=data.email, ip=client_ip(request))
-        page = render(request, "account_login.html", {"errors": {"email": SIGN_IN_FAILED.message},
+        page = render(request, "account_login.html", {"errors": by_field([SIGN_IN_FAILED]),
                                                        "values": {"email": email}, "next": safe_next(next)},
                       status_code=401)
         return page
@@ -193,10 +194,10 @@ def email_change(request: Request, session: SessionDep, settings: SettingsDep, u
         data = EmailChangeIn(new_email=new_email, current_password=current_password)
         _, token = request_email_change(session, user=user, data=data)
     except ValidationError as exc:
-        return _email_page(request, {"user": user, "errors": {e.field: e.message for e in field_errors(exc)},
+        return _email_page(request, {"user": user, "errors": by_field(field_errors(exc)),
                                      "values": values}, status=422)
     except Invalid as exc:
-        return _email_page(request, {"user": user, "errors": {e.field: e.message for e in exc.errors},
+        return _email_page(request, {"user": user, "errors": by_field(exc.errors),
                                      "values": values}, status=422)
     base = _base_url(request)
     # Sent whether or not the address already has an account: the answer below must not tell.
@@ -215,7 +216,7 @@ def email_confirm_page(request: Request, session: SessionDep, token: str) -> HTM
     try:
         change, _ = open_email_change(session, token=token)
     except Invalid as exc:
-        return _email_page(request, {"state": "problem", "problem": exc.errors[0].message}, status=422)
+        return _email_page(request, {"state": "problem", "problem": exc.errors[0]}, status=422)
     return _email_page(request, {"state": "confirm", "token": token, "new_email": change.new_email})
 
 
@@ -224,9 +225,9 @@ def email_confirm(request: Request, session: SessionDep, settings: SettingsDep, 
     try:
         user, old_email = confirm_email_change(session, token=token)
     except Invalid as exc:
-        return _email_page(request, {"state": "problem", "problem": exc.errors[0].message}, status=422)
+        return _email_page(request, {"state": "problem", "problem": exc.errors[0]}, status=422)
     except Conflict as exc:
-        return _email_page(request, {"state": "problem", "problem": exc.message}, status=409)
+        return _email_page(request, {"state": "problem", "problem": exc}, status=409)
     _mail_after_commit(session, settings, mails.email_changed(to=old_email, new_email=user.email,
                                                               base=_base_url(request)))
     event("e-mail changed", user=user.id)
@@ -270,10 +271,10 @@ def reset(request: Request, session: SessionDep, settings: SettingsDep, token: s
     try:
         user = finish_password_reset(session, token=token[:100], data=PasswordReset(new_password=new_password))
     except ValidationError as exc:
-        return render(request, "account_reset.html", {"errors": {e.field: e.message for e in field_errors(exc)},
+        return render(request, "account_reset.html", {"errors": by_field(field_errors(exc)),
                                                       "token": token}, status_code=422)
     except Invalid as exc:
-        return render(request, "account_reset.html", {"errors": {e.field: e.message for e in exc.errors},
+        return render(request, "account_reset.html", {"errors": by_field(exc.errors),
                                                       "token": token}, status_code=422)
     event("password reset", user=user.id)
     return _signed_in(request, session, user, settings, "/account")

@@ -22,7 +22,7 @@ class UserCreate(InputModel):
     def _strong_password(self) -> "UserCreate":
         problem = problems(self.password, email=self.email)
         if problem:
-            raise ValueError(f"password: {problem}")
+            raise problem
         return self
 
 
@@ -37,9 +37,9 @@ class PasswordChange(InputModel):
 
     @model_validator(mode="after")
     def _strong_password(self) -> "PasswordChange":
-        problem = problems(self.new_password)
+        problem = problems(self.new_password, field="new_password")
         if problem:
-            raise ValueError(f"new_password: {problem}")
+            raise problem
         return self
 
 
@@ -48,7 +48,7 @@ class PasswordReset(InputModel):
 
     @model_validator(mode="after")
     def _strong_password(self) -> "PasswordReset":
-        problem = problems(self.new_password)
+        problem = problems(self.new_password, field="new_password")
         if problem:
-            raise ValueError(f"new_password: {problem}")
+            raise problem
         return self

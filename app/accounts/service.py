@@ -11,6 +11,7 @@ from app import audit
 from app.accounts.schemas import PasswordChange, PasswordReset, UserCreate
 from app.accounts.sessions import end_all, token_hash
 from app.errors import Conflict, Invalid
+from app.i18n import N_
 from app.models import PasswordResetToken, User
 from app.models.base import utcnow
 
@@ -37,6 +38,7 @@ def get_by_email(session: Session, email: str) -> User | None:
 
 def create_user(session: Session, *, data: UserCreate, actor_id: int | None = None) -> User:
     if get_by_email(session, data.email):
+        # English only: the CLI says it; sign-up never does (it must not tell that an address has an account).
         raise Conflict("email: an account with this e-mail address already exists")
     user = User(
         email=data.email,
@@ -74,7 +76,7 @@ def change_password(session: Session, *, user: User, data: PasswordChange, keep_
                     end_other_sessions: bool = True) -> None:
     """Needs the current password. Other browsers must sign in again unless the user chose to keep them."""
     if not verify_password(user.password_hash, data.current_password):
-        raise Invalid.field("current_password", "is not your current password")
+        raise Invalid.field("current_password", N_("is not your current password"))
     user.password_hash = hash_password(data.new_password)
     if end_other_sessions:
         end_all(session, user.id, except_token=keep_session_token)
@@ -100,7 +102,7 @@ def finish_password_reset(session: Session, *, token: str, data: PasswordReset) 
         select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token))
     ).first()
     if found is None or found.used_at is not None or found.expires_at <= now:
-        raise Invalid.field("token", "this reset link is invalid or has expired; ask for a new one")
+        raise Invalid.field("token", N_("this reset link is invalid or has expired; ask for a new one"))
     user = session.get(User, found.user_id)
     found.used_at = now
     user.password_hash = hash_password(data.new_password)

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.errors import Invalid, NotFound
+from app.i18n import N_
 from app.models import ApiToken, Membership, Organization, User
 from app.models.base import utcnow
 from app.models.states import OrgStatus
@@ -47,11 +48,11 @@ def display_prefix(token: ApiToken) -> str:
 def clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise Invalid.field("name", "give the token a name, e.g. the system that will use it")
+        raise Invalid.field("name", N_("give the token a name, e.g. the system that will use it"))
     if len(name) > MAX_NAME_LENGTH:
-        raise Invalid.field("name", f"must be at most {MAX_NAME_LENGTH} characters")
+        raise Invalid.field("name", N_("must be at most {max_length} characters long"), max_length=MAX_NAME_LENGTH)
     if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise Invalid.field("name", "must not contain control characters")
+        raise Invalid.field("name", N_("must not contain control characters"))
     return name
 
 
@@ -67,7 +68,7 @@ def mint(session: Session, *, user: User, org: Organization | None, name: str, a
     owners of `org` (workspace_org with the owner role), or a staff user for a staff token."""
     name = clean_name(name)
     if org is None and not user.is_staff:
-        raise Invalid.field("org", "only staff users may hold a token without an organisation")
+        raise Invalid.field("org", N_("only staff users may hold a token without an organisation"))
     prefix, secret = _new_secret()
     token = ApiToken(user_id=user.id, organization_id=org.id if org else None, name=name, prefix=prefix,
                      secret_hash=secret_hash(secret), created_at=now or utcnow())
@@ -96,7 +97,7 @@ def get_org_token(session: Session, *, org: Organization, token_id: int) -> ApiT
         select(ApiToken).where(ApiToken.id == token_id, ApiToken.organization_id == org.id)
     ).first()
     if token is None:
-        raise NotFound("no such token")
+        raise NotFound(N_("no such token"))
     return token
 
 

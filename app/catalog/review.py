@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.catalog.service import set_listing_status
 from app.errors import Conflict, Invalid, NotFound
+from app.i18n import N_
 from app.models import Category, Listing, Organization, User
 from app.models.base import utcnow
 from app.models.states import ListingStatus
@@ -68,7 +69,7 @@ def listing_for_decision(session: Session, *, listing_id: int) -> Listing:
         select(Listing).where(Listing.id == listing_id).with_for_update().execution_options(populate_existing=True)
     ).first()
     if listing is None:
-        raise NotFound("no such listing")
+        raise NotFound(N_("no such listing"))
     return listing
 
 
@@ -76,15 +77,15 @@ def _waiting(listing: Listing) -> None:
     # The machine alone is not enough: draft → published is allowed for the organisation, so a staff member
     # approving a listing that a colleague just sent back would publish it.
     if listing.status != ListingStatus.review:
-        raise Conflict("this listing is not waiting for review any more: someone decided it already")
+        raise Conflict(N_("this listing is not waiting for review any more: someone decided it already"))
 
 
 def required_note(note: str) -> str:
     note = (note or "").strip()
     if not note:
-        raise Invalid.field("note", "say what the organisation should change: they read it")
+        raise Invalid.field("note", N_("say what the organisation should change: they read it"))
     if len(note) > MAX_NOTE:
-        raise Invalid.field("note", f"at most {MAX_NOTE} characters")
+        raise Invalid.field("note", N_("at most {max_length} characters"), max_length=MAX_NOTE)
     return note
 
 

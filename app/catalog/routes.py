@@ -10,6 +10,7 @@ from app.catalog.browse import browse
 from app.catalog.service import category_tree, get_visible_listing, newest_listings, related_listings
 from app.deps import SessionDep
 from app.errors import NotFound
+from app.i18n import N_
 from app.jobs.service import live_jobs
 from app.models import Category, Job, Organization
 from app.models.vocab import ListingKind, MembershipLevel, OrgType, Region, TechDomain
@@ -41,7 +42,7 @@ def home(request: Request, session: SessionDep) -> HTMLResponse:
 def _category(session: SessionDep, path: str) -> Category:
     category = session.exec(select(Category).where(Category.path == path)).first()
     if category is None:
-        raise NotFound("no such category")
+        raise NotFound(N_("no such category"))
     return category
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from app.catalog.schemas import CategoryNode, ListingIn
 from app.config import get_settings
 from app.errors import NotFound
+from app.i18n import N_
 from app.models import Category, Listing, Organization
 from app.models.base import Outcome, assign, outcome, utcnow
 from app.models.states import LISTING, ListingStatus, OrgStatus
@@ -155,7 +156,7 @@ def get_visible_listing(session: Session, slug: str) -> tuple[Listing, Organizat
         .where(Listing.slug == slug)
     ).first()
     if row is None:
-        raise NotFound("no such listing")
+        raise NotFound(N_("no such listing"))
     return row[0], row[1], row[2]
 
 

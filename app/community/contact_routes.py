@@ -14,7 +14,7 @@ from app.community.reports import ReportIn
 from app.config import Settings
 from app.db import after_commit
 from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, StaffUser, client_ip
-from app.errors import FieldError, Invalid
+from app.errors import Invalid, by_field
 from app.mail import build_message, send
 from app.models import Inquiry, Job, Listing, Organization, User
 from app.models.report import ReportTarget
@@ -32,10 +32,6 @@ router = APIRouter()
 ShortField = Annotated[str, Form(max_length=1000)]
 LongField = Annotated[str, Form(max_length=inquiries.MESSAGE_MAX * 2)]
 RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]  # beyond a database integer: 422, not a 500
-
-
-def _errors(errors: list[FieldError]) -> dict[str, str]:
-    return {e.field: e.message for e in errors}
 
 
 # ---- inquiries: writing ------------------------------------------------------------------------------
@@ -104,9 +100,9 @@ def send_inquiry(request: Request, session: SessionDep, settings: SettingsDep, u
     except MembersOnly:
         return render(request, "inquiry_members_only.html", {"org": org}, status_code=403)
     except ValidationError as exc:
-        return _form_page(request, org, None, errors=_errors(field_errors(exc)), values=values, status=422)
+        return _form_page(request, org, None, errors=by_field(field_errors(exc)), values=values, status=422)
     except Invalid as exc:
-        return _form_page(request, org, None, errors=_errors(exc.errors), values=values, status=422)
+        return _form_page(request, org, None, errors=by_field(exc.errors), values=values, status=422)
     if inquiry.status == InquiryStatus.held:  # the owners hear of it only if staff release it
         return RedirectResponse("/account/inquiries?sent=held", status_code=303)
     about = session.get(Listing, inquiry.listing_id) if inquiry.listing_id else None
@@ -198,7 +194,7 @@ def _file_report(request: Request, session: Session, user: User | None, target_t
     try:
         data = ReportIn(reason=reason)
     except ValidationError as exc:
-        return _report_page(request, target_type, record, errors=_errors(field_errors(exc)),
+        return _report_page(request, target_type, record, errors=by_field(field_errors(exc)),
                             values={"reason": reason}, status=422)
     reports.file_report(session, target_type=target_type, target_id=record.id, data=data, reporter=user,
                         ip=client_ip(request))

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, func, select
 from app import audit
 from app.catalog.service import visible_listings
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.i18n import N_
 from app.models import AuditEntry, Inquiry, Listing, Membership, Organization, User
 from app.models.base import utcnow
 from app.models.states import INQUIRY, InquiryStatus, OrgStatus
@@ -62,7 +63,7 @@ def _one_line(value: object) -> object:
 
 def no_control(value: str) -> str:
     if any(ch in CONTROL for ch in value):
-        raise ValueError("must not contain control characters")
+        raise ValueError(N_("must not contain control characters"))
     return value
 
 
@@ -104,7 +105,7 @@ def listing_of(session: Session, org: Organization, slug: str | None) -> Listing
         return None
     listing = session.exec(visible_listings().where(Listing.slug == slug, Listing.organization_id == org.id)).first()
     if listing is None:
-        raise Invalid.field("listing", "is not a published listing of this organisation")
+        raise Invalid.field("listing", N_("is not a published listing of this organisation"))
     return listing
 
 
@@ -139,7 +140,8 @@ def _check_links(sender: User, data: InquiryIn, now: datetime) -> None:
     if created is not None and created.tzinfo is None and now.tzinfo is not None:
         created = created.replace(tzinfo=now.tzinfo)
     if (created is None or now - created < NEW_ACCOUNT) and count_links(data.message) > NEW_ACCOUNT_LINKS:
-        raise Invalid.field("message", f"new accounts may include at most {NEW_ACCOUNT_LINKS} links in a message")
+        raise Invalid.field("message", N_("new accounts may include at most {links} links in a message"),
+                            links=NEW_ACCOUNT_LINKS)
 
 
 def _refused_ids():
@@ -177,7 +179,7 @@ def send_inquiry(
     or RateLimited; writes nothing then (the rate-limit hits of a refused inquiry roll back with it)."""
     now = now or utcnow()
     if not sender_organizations(session, sender):
-        raise MembersOnly("only members of an approved organisation can send inquiries")
+        raise MembersOnly(N_("only members of an approved organisation can send inquiries"))
     listing = listing_of(session, org, data.listing)
     _check_links(sender, data, now)
     _throttle(session, sender=sender, data=data, now=now)
@@ -235,11 +237,11 @@ def set_inquiry_status(session: Session, *, org: Organization, inquiry_id: int, 
         select(Inquiry).where(Inquiry.id == inquiry_id, Inquiry.organization_id == org.id, *_delivered())
     ).first()
     if inquiry is None:
-        raise NotFound("no such inquiry")
+        raise NotFound(N_("no such inquiry"))
     try:
         target = InquiryStatus(status)
     except ValueError:
-        raise Invalid.field("status", "must be one of: open, answered, closed") from None
+        raise Invalid.field("status", N_("must be one of: open, answered, closed")) from None
     if target != inquiry.status:
         INQUIRY.move(inquiry, target)
     return inquiry
@@ -288,9 +290,9 @@ def decide_held(session: Session, *, inquiry_id: int, staff: User, release: bool
     one wins and the other gets a Conflict (409). Audited."""
     inquiry = session.exec(select(Inquiry).where(Inquiry.id == inquiry_id).with_for_update()).first()
     if inquiry is None:
-        raise NotFound("no such inquiry")
+        raise NotFound(N_("no such inquiry"))
     if inquiry.status != InquiryStatus.held:
-        raise Conflict("this inquiry was already decided")
+        raise Conflict(N_("this inquiry was already decided"))
     INQUIRY.move(inquiry, InquiryStatus.open if release else InquiryStatus.closed)
     session.add(inquiry)
     audit.record(session, action=RELEASE_ACTION if release else REFUSE_ACTION, target_type="inquiry",

@@ -22,6 +22,7 @@ from app import audit
 from app.catalog.service import get_visible_listing, set_listing_status
 from app.community.inquiries import no_control
 from app.errors import NotFound
+from app.i18n import N_
 from app.jobs.service import live_jobs
 from app.models import AuditEntry, Job, Listing, Membership, Organization, Report, User
 from app.models.base import utcnow
@@ -84,7 +85,7 @@ def reportable_listing(session: Session, *, slug: str) -> Listing:
 def reportable_job(session: Session, *, slug: str, now: datetime | None = None) -> Job:
     job = session.exec(live_jobs(now).where(Job.slug == slug)).first()
     if job is None:
-        raise NotFound("no such job")
+        raise NotFound(N_("no such job"))
     return job
 
 
@@ -171,7 +172,7 @@ def open_report_count(session: Session) -> int:
 def _open_reports_like(session: Session, report_id: int) -> list[Report]:
     report = session.get(Report, report_id)
     if report is None or report.resolved_at is not None:
-        raise NotFound("no such open report")
+        raise NotFound(N_("no such open report"))
     return list(session.exec(select(Report).where(
         Report.target_type == report.target_type, Report.target_id == report.target_id,
         col(Report.resolved_at).is_(None),

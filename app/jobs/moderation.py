@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.db import unit_of_work
 from app.errors import Conflict, NotFound
+from app.i18n import N_
 from app.jobs.schemas import JobIn
 from app.jobs.service import approve, expire_jobs, job_region
 from app.models import Job, Organization, User
@@ -108,7 +109,7 @@ def get_org_job(session: Session, *, org: Organization, job_id: int, lock: bool 
     query = select(Job).where(Job.id == job_id, Job.organization_id == org.id)
     job = session.exec(query.with_for_update() if lock else query).first()
     if job is None:
-        raise NotFound("no such job")
+        raise NotFound(N_("no such job"))
     return job
 
 
@@ -164,7 +165,7 @@ def submit_job(
     if job.status == JobStatus.review:
         return red_flags(job)  # a double click: already waiting, notify nobody twice
     if job.status == JobStatus.published:
-        raise Conflict("job is published already; editing its text sends it back to review")
+        raise Conflict(N_("job is published already; editing its text sends it back to review"))
     JOB.move(job, JobStatus.review)
     job.updated_at = now or utcnow()  # the review queue is oldest first by this date
     flags = red_flags(job)
@@ -207,7 +208,7 @@ def job_for_decision(session: Session, *, job_id: int) -> Job:
     SQLite serialises writers anyway. The loser then finds the job decided: the machine says Conflict."""
     job = session.exec(select(Job).where(Job.id == job_id).with_for_update()).first()
     if job is None:
-        raise NotFound("no such job")
+        raise NotFound(N_("no such job"))
     return job
 
 

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.deps import SessionDep, SettingsDep, StaffUser
 from app.errors import Invalid
+from app.i18n import N_
 from app.jobs.moderation import approve_job, job_for_decision, reject_job, review_queue
 from app.staff.service import request_id
 from app.web import render
@@ -19,9 +20,9 @@ MAX_REASON = 2000
 def required_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise Invalid.field("reason", "give a reason: the poster reads it and acts on it")
+        raise Invalid.field("reason", N_("give a reason: the poster reads it and acts on it"))
     if len(reason) > MAX_REASON:
-        raise Invalid.field("reason", f"at most {MAX_REASON} characters")
+        raise Invalid.field("reason", N_("at most {max_length} characters"), max_length=MAX_REASON)
     return reason
 
 

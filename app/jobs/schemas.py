@@ -4,6 +4,8 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
+from app.errors import InvalidValue
+from app.i18n import N_
 from app.models.vocab import EmploymentType, JobFunction, SalaryPeriod, Workplace
 from app.validation import CityName, CountryCode, Email, HttpsUrl, InputModel, LongText, OptionalTitle, Slug, Title
 
@@ -36,12 +38,13 @@ class JobIn(InputModel):
     @model_validator(mode="after")
     def _consistent(self) -> "JobIn":
         if bool(self.apply_url) == bool(self.apply_email):
-            raise ValueError("apply_url: give exactly one of apply_url or apply_email")
+            raise InvalidValue(N_("give exactly one of apply_url or apply_email"), field="apply_url")
         salary = (self.salary_min, self.salary_max, self.salary_currency, self.salary_period)
         if any(v is not None for v in salary) and any(v is None for v in salary):
-            raise ValueError("salary_min: give salary_min, salary_max, salary_currency and salary_period together")
+            raise InvalidValue(N_("give salary_min, salary_max, salary_currency and salary_period together"),
+                               field="salary_min")
         if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
-            raise ValueError("salary_max: must not be less than salary_min")
+            raise InvalidValue(N_("must not be less than salary_min"), field="salary_max")
         if self.published_at and self.expires_at and self.expires_at <= self.published_at:
-            raise ValueError("expires_at: must be after published_at")
+            raise InvalidValue(N_("must be after published_at"), field="expires_at")
         return self

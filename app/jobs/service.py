@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app.errors import Invalid
+from app.i18n import N_
 from app.jobs.schemas import JobIn
 from app.models import Job, Organization
 from app.models.base import Outcome, assign, outcome, utcnow
@@ -41,7 +42,8 @@ def job_region(
     if country == "CN" and not province:
         province = province_of_city(city) or (org_province if org_country == "CN" else None)
         if not province:
-            raise Invalid.field("province", f"cannot tell the Chinese province of city '{city or ''}'; give province")
+            raise Invalid.field("province", N_("cannot tell the Chinese province of city '{city}'; give province"),
+                                city=city or "")
     return region_for(country, province)
 
 

@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from app.db import after_commit
 from app.deps import CurrentUser, SessionDep, SettingsDep
-from app.errors import Conflict, FieldError, Invalid
+from app.errors import Conflict, FieldError, Invalid, by_field
+from app.i18n import N_
 from app.jobs.moderation import EDITABLE, close_job, create_job, get_org_job, org_jobs, submit_job, update_job
 from app.jobs.schemas import JobIn
 from app.mail import build_message, send
@@ -56,7 +57,7 @@ def _version(values: dict[str, str]) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or len(raw) > 9:
-        raise Invalid.field("version", "reload the page and try again")
+        raise Invalid.field("version", N_("reload the page and try again"))
     return int(raw)
 
 
@@ -71,7 +72,7 @@ def _form_page(request: Request, org: Organization, job: Job | None, values: dic
                errors: list[FieldError] | None = None, conflict: bool = False) -> HTMLResponse:
     context = {
         "org": org, "job": job, "values": values,
-        "errors": {e.field: e.message for e in errors or []},
+        "errors": by_field(errors or []),
         "choices": {"function": list(JobFunction), "employment_type": list(EmploymentType),
                     "workplace": list(Workplace), "salary_period": list(SalaryPeriod)},
     }

@@ -90,9 +90,10 @@ def expect_version(record: Any, version: int | None) -> None:
     change. Callers load the record with FOR UPDATE (Postgres) or inside BEGIN IMMEDIATE (SQLite), so two
     writers holding the same version cannot both pass. `None`: the caller did not send one (old clients)."""
     from app.errors import Conflict  # models stay importable without the web layer
+    from app.i18n import N_
 
     if version is not None and version != record.version:
-        raise Conflict("this record was changed by someone else since you opened it; reload it and try again")
+        raise Conflict(N_("this record was changed by someone else since you opened it; reload it and try again"))
     record.version = (record.version or 0) + 1
 
 

@@ -6,6 +6,7 @@ A deleted organisation has no workspace for anyone (its members included) until 
 from sqlmodel import Session, col, select
 
 from app.errors import NotFound
+from app.i18n import N_
 from app.models import Membership, Organization, User
 from app.models.states import OrgStatus
 from app.models.vocab import MemberRole
@@ -36,5 +37,5 @@ def workspace_org(
         .where(Organization.slug == slug, Membership.user_id == user.id, Organization.status != OrgStatus.deleted)
     ).first()
     if row is None or MemberRole(row[1].role) not in roles:
-        raise NotFound("no such organisation")
+        raise NotFound(N_("no such organisation"))
     return row[0], row[1]

@@ -10,7 +10,8 @@ from sqlmodel import Session
 from app.config import Settings
 from app.db import after_commit
 from app.deps import CurrentUser, SessionDep, SettingsDep, StaffUser, client_ip
-from app.errors import FieldError, Invalid
+from app.errors import FieldError, Invalid, by_field
+from app.i18n import N_
 from app.mail import build_message, send
 from app.models import Organization
 from app.models.vocab import MembershipLevel, OrgType
@@ -37,7 +38,7 @@ OPTIONAL_FIELDS = ("name_zh", "province", "city", "website")
 def _apply_page(request: Request, errors: list[FieldError], values: dict, *, status: int = 200,
                 submitted: bool = False) -> HTMLResponse:
     context = {
-        "errors": {e.field: e.message for e in errors},
+        "errors": by_field(errors),
         "values": values,
         "org_types": list(OrgType),
         "levels": list(MembershipLevel),
@@ -116,7 +117,7 @@ def approve(request: Request, session: SessionDep, settings: SettingsDep, staff:
     try:
         level = MembershipLevel(membership) if membership else None
     except ValueError:
-        raise Invalid.field("membership", "choose one of the membership levels") from None
+        raise Invalid.field("membership", N_("choose one of the membership levels")) from None
     approve_application(session, org=org, staff=staff, membership=level)
     _tell_applicants(session, settings, org, body=_approved_text(org, str(request.base_url).rstrip("/")),
                      subject="QMarket: your membership application is approved / 会员申请已通过")
@@ -130,7 +131,7 @@ def reject(request: Request, session: SessionDep, settings: SettingsDep, staff: 
     try:
         reject_application(session, org=org, staff=staff, reason=reason)
     except Invalid as exc:
-        return _queue_page(request, session, errors={org.id: {e.field: e.message for e in exc.errors}}, status=422)
+        return _queue_page(request, session, errors={org.id: by_field(exc.errors)}, status=422)
     _tell_applicants(session, settings, org, body=_rejected_text(org, str(request.base_url).rstrip("/")),
                      subject="QMarket: your membership application / 会员申请结果")
     return RedirectResponse("/staff/applications?done=rejected", status_code=303)

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import record
 from app.errors import FieldError, Invalid, NotFound
+from app.i18n import N_
 from app.models import AuditEntry, Membership, Organization, User
 from app.models.base import utcnow
 from app.models.states import OrgStatus
@@ -84,14 +85,15 @@ def _duplicates(session: Session, data: ApplicationIn) -> list[FieldError]:
     ).all()
     taken_names = {n.casefold() for name, name_zh, _ in rows for n in (name, name_zh) if n}
     taken_domains = {website_domain(website) for _, _, website in rows if website}
-    message = "an organisation with this {} is already registered or has applied"
+    name_taken = N_("an organisation with this name is already registered or has applied")
+    website_taken = N_("an organisation with this website is already registered or has applied")
     errors = []
     if data.name.casefold() in taken_names:
-        errors.append(FieldError("name", message.format("name")))
+        errors.append(FieldError("name", name_taken))
     if data.name_zh and data.name_zh.casefold() in taken_names:
-        errors.append(FieldError("name_zh", message.format("name")))
+        errors.append(FieldError("name_zh", name_taken))
     if data.website and website_domain(data.website) in taken_domains:
-        errors.append(FieldError("website", message.format("website")))
+        errors.append(FieldError("website", website_taken))
     return errors
 
 
@@ -195,7 +197,7 @@ def _flags(item: Application, per_user: dict[int, int], per_ip: dict[str, int]) 
 def get_application(session: Session, org_id: int) -> Organization:
     org = session.get(Organization, org_id)
     if org is None:
-        raise NotFound("no such application")
+        raise NotFound(N_("no such application"))
     return org
 
 
@@ -227,9 +229,9 @@ def reject_application(
     """Reject with a reason the applicant is told (Conflict unless the organisation is pending)."""
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid.field("reason", "say why, so that the applicant can act on it")
+        raise Invalid.field("reason", N_("say why, so that the applicant can act on it"))
     if len(reason) > MAX_REASON_LENGTH:
-        raise Invalid.field("reason", f"at most {MAX_REASON_LENGTH} characters")
+        raise Invalid.field("reason", N_("at most {max_length} characters"), max_length=MAX_REASON_LENGTH)
     set_status(session, org=org, status=OrgStatus.rejected, reason=reason, now=now)
     record(session, action="organization.reject", target_type="organization", target_id=org.id,
            actor_id=staff.id, organization_id=org.id, detail={"reason": reason})

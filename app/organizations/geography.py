@@ -4,6 +4,8 @@ China is grouped as the national statistics bureau does (east, central, west, no
 Macao and Taiwan as their own group; every other country falls in its continent.
 """
 
+from app.errors import InvalidValue
+from app.i18n import N_
 from app.models.vocab import Region
 
 _CONTINENTS = {
@@ -113,11 +115,13 @@ def derive_region(country: str, province: str | None = None) -> Region:
     Raises ValueError with a message naming the field when the place cannot be placed.
     """
     if country not in COUNTRY_CONTINENT:
-        raise ValueError(f"country: '{country}' is not an ISO 3166-1 alpha-2 code")
+        raise InvalidValue(N_("'{value}' is not an ISO 3166-1 alpha-2 code"), field="country", value=country)
     if country != "CN":
         return COUNTRY_CONTINENT[country]
     if not province:
-        raise ValueError("province: required for an organisation in China (an ISO 3166-2 code such as CN-AH)")
+        raise InvalidValue(N_("required for an organisation in China (an ISO 3166-2 code such as CN-AH)"),
+                           field="province")
     if province not in CN_PROVINCES:
-        raise ValueError(f"province: '{province}' is not an ISO 3166-2 code of a Chinese province")
+        raise InvalidValue(N_("'{value}' is not an ISO 3166-2 code of a Chinese province"), field="province",
+                           value=province)
     return CN_PROVINCES[province][2]

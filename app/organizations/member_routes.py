@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from app.db import after_commit
 from app.deps import CurrentUser, SessionDep, SettingsDep
-from app.errors import FieldError, Forbidden, Invalid
+from app.errors import FieldError, Forbidden, Invalid, by_field
+from app.i18n import N_
 from app.mail import build_message, send
 from app.models import Organization, User
 from app.models.vocab import MemberRole
@@ -41,7 +42,7 @@ def _members_page(request: Request, session: Session, org: Organization, user: U
         "user": user,
         "members": members(session, org),
         "invitations": pending_invitations(session, org),
-        "errors": {e.field: e.message for e in errors or []},
+        "errors": by_field(errors or []),
         "values": values or {},
         "done": request.query_params.get("done"),
     }
@@ -89,7 +90,7 @@ def role(request: Request, session: SessionDep, user: CurrentUser, slug: str, me
     try:
         wanted = MemberRole(role.strip())
     except ValueError:
-        raise Invalid.field("role", "choose owner or editor") from None
+        raise Invalid.field("role", N_("choose owner or editor")) from None
     changed = change_role(session, org=org, membership_id=membership_id, role=wanted, actor=user)
     if changed.user_id == user.id and wanted != MemberRole.owner:
         return RedirectResponse(f"/account/orgs/{org.slug}", status_code=303)  # the members page is owners' only

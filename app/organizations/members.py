@@ -14,6 +14,7 @@ from sqlmodel import Session, col, delete, select
 
 from app.audit import record
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.i18n import N_
 from app.models import Invitation, Membership, Organization, User
 from app.models.base import utcnow
 from app.models.vocab import MemberRole
@@ -60,7 +61,7 @@ def invite_editor(
         .where(Membership.organization_id == org.id, User.email == data.email)
     ).first()
     if already is not None:
-        raise Invalid.field("email", "this person is already a member of the organisation")
+        raise Invalid.field("email", N_("this person is already a member of the organisation"))
     hit(session, f"invite:org:{org.id}", limit=INVITATIONS_PER_ORG_PER_DAY, window_seconds=24 * 3600, now=now)
     session.execute(delete(Invitation).where(
         col(Invitation.organization_id) == org.id, col(Invitation.email) == data.email,
@@ -84,7 +85,7 @@ def open_invitation(session: Session, token: str, *, now: datetime | None = None
         .where(Invitation.token_hash == token_hash(token[:100]))
     ).first()
     if row is None or row[0].accepted_at is not None or row[0].expires_at <= now:
-        raise NotFound("this invitation is invalid, has expired or was already used; ask for a new one")
+        raise NotFound(N_("this invitation is invalid, has expired or was already used; ask for a new one"))
     return row[0], row[1]
 
 
@@ -93,7 +94,8 @@ def accept_invitation(session: Session, *, token: str, user: User, now: datetime
     now = now or utcnow()
     invitation, org = open_invitation(session, token, now=now)
     if invitation.email != user.email.lower():
-        raise Forbidden("this invitation was sent to another e-mail address; sign in with that address to accept it")
+        raise Forbidden(N_("this invitation was sent to another e-mail address; "
+                           "sign in with that address to accept it"))
     invitation.accepted_at = now
     existing = session.exec(
         select(Membership).where(Membership.organization_id == org.id, Membership.user_id == user.id)
@@ -112,7 +114,7 @@ def _member(session: Session, org: Organization, membership_id: int) -> Membersh
         select(Membership).where(Membership.id == membership_id, Membership.organization_id == org.id)
     ).first()
     if membership is None:
-        raise NotFound("no such member")
+        raise NotFound(N_("no such member"))
     return membership
 
 
@@ -140,7 +142,7 @@ def change_role(session: Session, *, org: Organization, membership_id: int, role
     if old_role == role:
         return membership
     if old_role == MemberRole.owner and len(owners) <= 1:
-        raise Conflict("the last owner cannot become an editor: an organisation always needs an owner")
+        raise Conflict(N_("the last owner cannot become an editor: an organisation always needs an owner"))
     membership.role = role
     session.flush()
     record(session, action="membership.role_changed", target_type="membership", target_id=membership.id,
@@ -154,7 +156,7 @@ def remove_member(session: Session, *, org: Organization, membership_id: int, ac
     membership = _member(session, org, membership_id)
     if membership.role == MemberRole.owner:
         if _owner_count(session, org) <= 1:
-            raise Conflict("the last owner cannot be removed: an organisation always needs an owner")
+            raise Conflict(N_("the last owner cannot be removed: an organisation always needs an owner"))
     record(session, action="membership.remove", target_type="membership", target_id=membership.id,
            actor_id=actor.id, organization_id=org.id,
            detail={"user_id": membership.user_id, "role": str(membership.role)})

@@ -4,7 +4,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, delete, select
 
-from app.errors import Invalid, NotFound
+from app.errors import Invalid, InvalidValue, NotFound
+from app.i18n import N_
 from app.models import (
     Category,
     Job,
@@ -28,9 +29,8 @@ def region_for(country: str, province: str | None) -> Region:
     """derive_region, with its complaint turned into a field error."""
     try:
         return derive_region(country, province)
-    except ValueError as exc:
-        field, _, message = str(exc).partition(": ")
-        raise Invalid.field(field, message) from None
+    except InvalidValue as exc:
+        raise Invalid(exc.field_error()) from None
 
 
 def visible_organizations():
@@ -138,7 +138,7 @@ def interests(session: Session, org: Organization) -> dict[InterestKind, list[Ca
 def get_visible_organization(session: Session, slug: str) -> Organization:
     org = session.exec(visible_organizations().where(Organization.slug == slug)).first()
     if org is None:
-        raise NotFound("no such organisation")
+        raise NotFound(N_("no such organisation"))
     return org
 
 

@@ -12,6 +12,7 @@ import secrets
 from fastapi import Request
 
 from app.errors import DomainError
+from app.i18n import N_
 
 CSRF_COOKIE = "qm_csrf"
 CSRF_FIELD = "csrf_token"
@@ -55,4 +56,4 @@ async def verify_csrf(request: Request) -> None:
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not hmac.compare_digest(expected, sent) or not _same_origin(request):
-        raise CsrfRejected("this form has expired or did not come from this site; reload the page and try again")
+        raise CsrfRejected(N_("this form has expired or did not come from this site; reload the page and try again"))

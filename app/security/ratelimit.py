@@ -11,6 +11,7 @@ from sqlmodel import Session, col, delete, select
 
 from app.db import unit_of_work
 from app.errors import DomainError
+from app.i18n import N_
 from app.models import RateLimitHit
 from app.models.base import utcnow
 
@@ -20,7 +21,7 @@ class RateLimited(DomainError):
     code = "rate_limited"
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__("too many attempts; please wait and try again")
+        super().__init__(N_("too many attempts; please wait and try again"))
         self.retry_after = max(1, retry_after)
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.errors import NotFound
+from app.i18n import N_
 from app.models import AuditEntry, Organization, User
 from app.models.states import OrgStatus
 from app.organizations.service import get_by_slug, set_status
@@ -31,7 +32,7 @@ def request_id(request: Request) -> str:
 def org_for_staff(session: Session, *, slug: str) -> Organization:
     org = get_by_slug(session, slug)
     if org is None:
-        raise NotFound("no such organisation")
+        raise NotFound(N_("no such organisation"))
     return org
 
 

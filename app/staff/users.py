@@ -13,6 +13,7 @@ from app.accounts.admin import disable_user, enable_user, find_users, user_for_s
 from app.accounts.events import event
 from app.deps import SessionDep, StaffUser
 from app.errors import Invalid
+from app.i18n import N_
 from app.search.schemas import MAX_PAGE
 from app.staff.service import request_id
 from app.web import render
@@ -27,9 +28,9 @@ MAX_REASON = 2000
 def required_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise Invalid.field("reason", "give a reason: it is kept in the audit log")
+        raise Invalid.field("reason", N_("give a reason: it is kept in the audit log"))
     if len(reason) > MAX_REASON:
-        raise Invalid.field("reason", f"at most {MAX_REASON} characters")
+        raise Invalid.field("reason", N_("at most {max_length} characters"), max_length=MAX_REASON)
     return reason
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from app.audit import record
 from app.db import after_commit
 from app.errors import DomainError, Invalid
+from app.i18n import N_
 from app.models import Organization, User
 from app.models.base import utcnow
 from app.search.outbox import enqueue
@@ -46,16 +47,16 @@ def logo_folder(upload_path: str) -> Path:
 def reencode(data: bytes) -> bytes:
     """The upload as a clean PNG, or Invalid naming the field "logo"."""
     if not data:
-        raise Invalid.field("logo", "choose an image file")
+        raise Invalid.field("logo", N_("choose an image file"))
     if len(data) > MAX_LOGO_BYTES:
-        raise PayloadTooLarge("the logo must be at most 2 MB")
+        raise PayloadTooLarge(N_("the logo must be at most 2 MB"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as image:
                 width, height = image.size
                 if width * height > MAX_LOGO_PIXELS or max(width, height) > 10_000:
-                    raise Invalid.field("logo", "the image is too large (at most 20 megapixels)")
+                    raise Invalid.field("logo", N_("the image is too large (at most 20 megapixels)"))
                 image.load()
                 image = ImageOps.exif_transpose(image)  # shown upright once its EXIF is dropped
                 mode = "RGBA" if image.mode in ("RGBA", "LA", "PA", "P") or "transparency" in image.info else "RGB"
@@ -63,9 +64,9 @@ def reencode(data: bytes) -> bytes:
     except Invalid:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise Invalid.field("logo", "the image is too large (at most 20 megapixels)") from None
+        raise Invalid.field("logo", N_("the image is too large (at most 20 megapixels)")) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
-        raise Invalid.field("logo", "must be a PNG, JPEG or WebP image") from None
+        raise Invalid.field("logo", N_("must be a PNG, JPEG or WebP image")) from None
     clean = Image.new(mode, pixels.size)  # a fresh image: no metadata travels with the pixels
     clean.paste(pixels)
     clean.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))

@@ -18,6 +18,7 @@ from app import audit
 from app.config import Settings
 from app.db import after_commit, unit_of_work
 from app.errors import Conflict, NotFound
+from app.i18n import N_
 from app.models import (
     ApiToken,
     Inquiry,
@@ -81,7 +82,7 @@ def deleted_records(session: Session, *, retention_days: int, now: datetime | No
 
 def _inside_window(deleted_at: datetime | None, retention_days: int, now: datetime | None) -> None:
     if deleted_at is None or deleted_at < retention_cutoff(retention_days, now):
-        raise Conflict("this record was deleted longer ago than the retention period and can no longer be restored")
+        raise Conflict(N_("this record was deleted longer ago than the retention period and can no longer be restored"))
 
 
 def restore_listing(session: Session, *, listing_id: int, staff: User, retention_days: int,
@@ -92,9 +93,9 @@ def restore_listing(session: Session, *, listing_id: int, staff: User, retention
         select(Listing).where(Listing.id == listing_id).with_for_update().execution_options(populate_existing=True)
     ).first()
     if listing is None:
-        raise NotFound("no such listing")
+        raise NotFound(N_("no such listing"))
     if listing.status != ListingStatus.deleted:
-        raise Conflict("this listing is not deleted (someone restored it already)")
+        raise Conflict(N_("this listing is not deleted (someone restored it already)"))
     _inside_window(listing.deleted_at, retention_days, now)
     LISTING.move(listing, ListingStatus.draft)
     listing.deleted_at, listing.updated_at = None, now
@@ -113,9 +114,9 @@ def restore_org(session: Session, *, org_id: int, staff: User, retention_days: i
         .execution_options(populate_existing=True)
     ).first()
     if org is None:
-        raise NotFound("no such organisation")
+        raise NotFound(N_("no such organisation"))
     if org.status != OrgStatus.deleted or org.status_reason == PURGED:
-        raise Conflict("this organisation is not deleted (someone restored it already), or it was purged")
+        raise Conflict(N_("this organisation is not deleted (someone restored it already), or it was purged"))
     _inside_window(org.deleted_at, retention_days, now)
     restore_organization(session, org=org, now=now)
     audit.record(session, action="organization.restore", target_type="organization", target_id=org.id,

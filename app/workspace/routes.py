@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from app.catalog.service import categories_by_path, confirmed_since
 from app.deps import CurrentUser, SessionDep, SettingsDep
-from app.errors import Conflict, FieldError, Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound, by_field
+from app.i18n import N_
 from app.models import Listing, Organization, User
 from app.models.base import utcnow
 from app.models.states import ListingStatus, OrgStatus
@@ -49,7 +50,7 @@ class UploadLimitedRoute(APIRoute):
         async def limited(request: Request) -> Response:
             length = request.headers.get("content-length")
             if length is not None and (not length.isdigit() or int(length) > MAX_UPLOAD_BODY):
-                raise PayloadTooLarge("the logo must be at most 2 MB")
+                raise PayloadTooLarge(N_("the logo must be at most 2 MB"))
             receive, received = request.receive, 0
 
             async def counting_receive():
@@ -57,7 +58,7 @@ class UploadLimitedRoute(APIRoute):
                 message = await receive()
                 received += len(message.get("body", b""))
                 if received > MAX_UPLOAD_BODY:
-                    raise PayloadTooLarge("the logo must be at most 2 MB")
+                    raise PayloadTooLarge(N_("the logo must be at most 2 MB"))
                 return message
 
             return await handler(Request(request.scope, counting_receive, request._send))
@@ -85,16 +86,12 @@ async def _posted_form(request: Request) -> dict[str, Any]:
 PostedForm = Annotated[dict[str, Any], Depends(_posted_form)]
 
 
-def _errors(errors: list[FieldError]) -> dict[str, str]:
-    return {e.field.split(".")[0].split("[")[0]: e.message for e in errors}
-
-
 def _org(session: Session, user: User, slug: str, roles=None) -> tuple[Organization, Any]:
     """The organisation the user acts for. A deleted one has no workspace (404) until staff restore it."""
     org, membership = workspace_org(session, user=user, slug=slug, roles=roles) if roles else \
         workspace_org(session, user=user, slug=slug)
     if org.status == OrgStatus.deleted:
-        raise NotFound("no such organisation")
+        raise NotFound(N_("no such organisation"))
     return org, membership
 
 
@@ -104,7 +101,7 @@ def _version(form: dict[str, Any]) -> int | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if not isinstance(raw, str) or not raw.strip().isdigit() or len(raw.strip()) > 9:
-        raise Invalid.field("version", "reload the page and try again")
+        raise Invalid.field("version", N_("reload the page and try again"))
     return int(raw)
 
 
@@ -159,9 +156,9 @@ def profile_save(request: Request, session: SessionDep, user: CurrentUser, slug:
         data = ProfileIn.model_validate(fields)
         service.update_profile(session, org=org, data=data, actor=user, expected_version=version)
     except ValidationError as exc:
-        return _profile_page(request, session, org, membership, form, _errors(field_errors(exc)), 422)
+        return _profile_page(request, session, org, membership, form, by_field(field_errors(exc)), 422)
     except Invalid as exc:
-        return _profile_page(request, session, org, membership, form, _errors(exc.errors), 422)
+        return _profile_page(request, session, org, membership, form, by_field(exc.errors), 422)
     except Conflict:  # someone saved since this form was opened: show what was typed, save nothing
         return _profile_page(request, session, org, membership, form | {"version": org.version}, {}, 409)
     return _see_other(f"/account/orgs/{org.slug}/profile?saved=1")
@@ -186,7 +183,7 @@ def logo_upload(data: Annotated[bytes, Depends(_logo_bytes)], request: Request, 
                  uploads_per_day=settings.logo_uploads_per_day)  # past the quota: RateLimited, 429
     except Invalid as exc:
         return _profile_page(request, session, org, membership, _profile_values(session, org),
-                             _errors(exc.errors), 422)
+                             by_field(exc.errors), 422)
     return _see_other(f"/account/orgs/{org.slug}/profile?saved=1")
 
 
@@ -197,7 +194,7 @@ router.include_router(upload_router)
 def logo(session: SessionDep, settings: SettingsDep, name: str) -> FileResponse:
     path = logo_file(session, name=name, upload_path=settings.upload_path)
     if path is None:
-        raise NotFound("no such logo")
+        raise NotFound(N_("no such logo"))
     return FileResponse(path, media_type="image/png", headers=LOGO_HEADERS)
 
 
@@ -237,9 +234,9 @@ def new_listing(request: Request, session: SessionDep, user: CurrentUser, slug: 
     try:
         service.create_listing(session, org=org, data=ListingForm.model_validate(form), actor=user)
     except ValidationError as exc:
-        return _listing_form(request, session, org, None, form, _errors(field_errors(exc)), 422)
+        return _listing_form(request, session, org, None, form, by_field(field_errors(exc)), 422)
     except Invalid as exc:
-        return _listing_form(request, session, org, None, form, _errors(exc.errors), 422)
+        return _listing_form(request, session, org, None, form, by_field(exc.errors), 422)
     return _see_other(f"/account/orgs/{org.slug}/listings")
 
 
@@ -263,9 +260,9 @@ def edit_listing(request: Request, session: SessionDep, user: CurrentUser, slug:
         service.update_listing(session, listing=listing, data=ListingForm.model_validate(fields), actor=user,
                                expected_version=version)
     except ValidationError as exc:
-        return _listing_form(request, session, org, listing, form, _errors(field_errors(exc)), 422)
+        return _listing_form(request, session, org, listing, form, by_field(field_errors(exc)), 422)
     except Invalid as exc:
-        return _listing_form(request, session, org, listing, form, _errors(exc.errors), 422)
+        return _listing_form(request, session, org, listing, form, by_field(exc.errors), 422)
     except Conflict:  # someone saved since this form was opened: show what was typed, save nothing
         return _listing_form(request, session, org, listing, form | {"version": listing.version}, {}, 409)
     return _see_other(f"/account/orgs/{org.slug}/listings")
@@ -332,5 +329,5 @@ def delete_org(request: Request, session: SessionDep, user: CurrentUser, slug: s
     try:
         service.delete_organization(session, org=org, actor=user, confirm=str(form.get("confirm") or ""))
     except Invalid as exc:
-        return _delete_page(request, org, None, _errors(exc.errors), 422)
+        return _delete_page(request, org, None, by_field(exc.errors), 422)
     return _see_other("/account")

@@ -15,6 +15,7 @@ from app.catalog.review import needs_review
 from app.catalog.service import categories_by_path, leaf_paths, set_listing_status
 from app.config import get_settings
 from app.errors import Conflict, FieldError, Invalid, NotFound
+from app.i18n import N_
 from app.models import Category, Job, Listing, Organization, User
 from app.models.base import assign, expect_version, utcnow
 from app.models.states import ListingStatus
@@ -71,7 +72,7 @@ def profile_values(session: Session, *, org: Organization) -> dict:
 def _categories_named(categories: dict[str, Category], paths: list[str], field: str) -> list[Category]:
     unknown = [p for p in paths if p not in categories]
     if unknown:
-        raise Invalid.field(field, f"unknown category: {', '.join(sorted(unknown))[:200]}")
+        raise Invalid.field(field, N_("unknown category: {slugs}"), slugs=", ".join(sorted(unknown))[:200])
     return [categories[p] for p in dict.fromkeys(paths)]
 
 
@@ -122,7 +123,7 @@ def delete_organization(session: Session, *, org: Organization, actor: User, con
     """An owner deletes the organisation, typing its address name to confirm. Soft: staff can restore it
     within the retention period (QM_DELETED_RETENTION_DAYS); after that it is purged."""
     if (confirm or "").strip() != org.slug:
-        raise Invalid.field("confirm", f"type {org.slug} to confirm")
+        raise Invalid.field("confirm", N_("type {slug} to confirm"), slug=org.slug)
     soft_delete_organization(session, org=org, now=now)
     record(session, action="organization.delete", target_type="organization", target_id=org.id,
            actor_id=actor.id, organization_id=org.id)
@@ -151,7 +152,7 @@ def get_listing(session: Session, *, org: Organization, listing_id: int, lock: b
         query = query.with_for_update().execution_options(populate_existing=True)
     listing = session.exec(query).first()
     if listing is None:
-        raise NotFound("no such listing")
+        raise NotFound(N_("no such listing"))
     return listing
 
 
@@ -179,7 +180,7 @@ def filing_categories(session: Session) -> list[Category]:
 def _leaf(session: Session, path: str) -> Category:
     categories = categories_by_path(session)
     if path not in leaf_paths(categories):
-        raise Invalid(FieldError("category", "choose a category from the list"))
+        raise Invalid(FieldError("category", N_("choose a category from the list")))
     return categories[path]
 
 
@@ -243,7 +244,7 @@ def change_listing_status(
     now = now or utcnow()
     status = LISTING_ACTIONS[action]
     if listing.status == ListingStatus.review and status == ListingStatus.published:
-        raise Conflict("this listing is waiting for review by the alliance staff")
+        raise Conflict(N_("this listing is waiting for review by the alliance staff"))
     if review_first is None:
         review_first = get_settings().review_first_listings
     if status == ListingStatus.published and needs_review(session, listing=listing, review_first=review_first):

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from app.accounts import tokens
 from app.deps import CurrentUser, SessionDep
-from app.errors import FieldError, Invalid
+from app.errors import FieldError, Invalid, by_field
 from app.models import Organization
 from app.models.vocab import MemberRole
 from app.organizations.access import workspace_org
@@ -31,7 +31,7 @@ def _page(request: Request, session: Session, org: Organization, *, created: tok
         "tokens": tokens.org_tokens(session, org=org),
         "display_prefix": tokens.display_prefix,
         "created": created,
-        "errors": {e.field: e.message for e in errors or []},
+        "errors": by_field(errors or []),
         "name": name,
         "done": request.query_params.get("done", "")[:20],
     }

@@ -63,6 +63,7 @@ def test_sign_up_then_sign_in_gives_a_safe_cookie(app_client):
     [("short pw", "at least 10 characters"), ("password123", "most common"), ("qwertyuiop", "most common")],
 )
 def test_weak_passwords_are_refused_and_named(app_client, engine, password, message):
+    app_client.cookies.set("lang", "en")  # the messages in English (tests/web/test_error_language.py: Chinese)
     response = signup(app_client, password=password)
     assert response.status_code == 422 and message in response.text
     with new_session(engine, write=False) as session:
@@ -177,7 +178,7 @@ def test_password_reset_answers_the_same_and_mails_only_real_accounts(app_client
     reset = app_client.post(link, data={"new_password": "after the reset phrase", "csrf_token": token},
                             follow_redirects=False)
     assert reset.status_code == 303
-    again = app_client.post(link, data={"new_password": "another reset phrase", "csrf_token": token})
+    again = app_client.post(f"{link}?lang=en", data={"new_password": "another reset phrase", "csrf_token": token})
     assert again.status_code == 422 and "invalid or has expired" in again.text
     app_client.post("/account/logout", headers=csrf_headers(app_client))
     assert login(app_client, password="after the reset phrase").status_code == 303

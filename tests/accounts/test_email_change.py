@@ -95,7 +95,7 @@ def test_the_whole_change_links_to_the_new_address_and_tells_the_old_one(ana, en
 
 
 def test_a_wrong_password_is_refused_naming_the_field_and_nothing_is_sent(ana, engine, smtp):
-    response = post(ana, "/account/email", {"new_email": NEW, "current_password": "not my password at all"})
+    response = post(ana, "/account/email?lang=en", {"new_email": NEW, "current_password": "not my password at all"})
     assert response.status_code == 422 and "is not your current password" in response.text
     assert 'id="e-current_password"' in response.text
     assert smtp.messages == []
@@ -108,7 +108,7 @@ def test_a_wrong_password_is_refused_naming_the_field_and_nothing_is_sent(ana, e
     (ANA, "new_email", "already the address you sign in with"),
 ])
 def test_bad_new_addresses_are_refused_naming_the_field(ana, engine, smtp, new_email, field, message):
-    response = post(ana, "/account/email", {"new_email": new_email, "current_password": PASSWORD})
+    response = post(ana, "/account/email?lang=en", {"new_email": new_email, "current_password": PASSWORD})
     assert response.status_code == 422 and message in response.text and f'id="e-{field}"' in response.text
     assert smtp.messages == []
 
