@@ -86,6 +86,11 @@ async def _posted_form(request: Request) -> dict[str, Any]:
 PostedForm = Annotated[dict[str, Any], Depends(_posted_form)]
 
 
+# The organisation's identity (its profile and logo) and deleting its records are for owners; editors keep
+# its listings and jobs (RELIABILITY 17).
+OWNERS = (MemberRole.owner,)
+
+
 def _org(session: Session, user: User, slug: str, roles=None) -> tuple[Organization, Any]:
     """The organisation the user acts for. A deleted one has no workspace (404) until staff restore it."""
     org, membership = workspace_org(session, user=user, slug=slug, roles=roles) if roles else \
@@ -142,13 +147,13 @@ def _profile_values(session: Session, org: Organization) -> dict:
 @router.get(PREFIX + "/profile", response_class=HTMLResponse)
 def profile_page(request: Request, session: SessionDep, user: CurrentUser, slug: str,
                  saved: bool = False) -> HTMLResponse:
-    org, membership = _org(session, user, slug)
+    org, membership = _org(session, user, slug, roles=OWNERS)
     return _profile_page(request, session, org, membership, _profile_values(session, org), {}, saved=saved)
 
 
 @router.post(PREFIX + "/profile", response_class=HTMLResponse)
 def profile_save(request: Request, session: SessionDep, user: CurrentUser, slug: str, form: PostedForm) -> Response:
-    org, membership = _org(session, user, slug)
+    org, membership = _org(session, user, slug, roles=OWNERS)
     org = service.lock_organization(session, org=org)
     fields = dict(form)
     try:
@@ -177,7 +182,7 @@ async def _logo_bytes(request: Request) -> AsyncIterator[bytes]:
 @upload_router.post(PREFIX + "/logo", response_class=HTMLResponse)
 def logo_upload(data: Annotated[bytes, Depends(_logo_bytes)], request: Request, session: SessionDep,
                 user: CurrentUser, settings: SettingsDep, slug: str) -> Response:
-    org, membership = _org(session, user, slug, roles=(MemberRole.owner,))
+    org, membership = _org(session, user, slug, roles=OWNERS)
     try:
         set_logo(session, org=org, data=data, upload_path=settings.upload_path, actor=user,
                  uploads_per_day=settings.logo_uploads_per_day)  # past the quota: RateLimited, 429
@@ -210,49 +215,51 @@ def listings_page(request: Request, session: SessionDep, user: CurrentUser, slug
     now = utcnow()
     stale_before = confirmed_since(now)
     context = {"org": org, "listings": service.organization_listings(session, org=org),
+               "is_owner": membership.role == MemberRole.owner,
                "stale_before": stale_before, "due_before": stale_before + REMIND_BEFORE,
                "confirm_period": now - stale_before, "done": done if done in LISTING_NOTICES else ""}
     return render(request, "workspace_listings.html", context)
 
 
 def _listing_form(request: Request, session: Session, org: Organization, listing: Listing | None, values: dict,
-                  errors: dict[str, str], status: int = 200) -> HTMLResponse:
+                  errors: dict[str, str], status: int = 200, *, membership) -> HTMLResponse:
     context = {"org": org, "listing": listing, "values": values, "errors": errors,
+               "is_owner": membership.role == MemberRole.owner,
                "categories": service.filing_categories(session), "conflict": status == 409}
     return render(request, "workspace_listing_form.html", context, status_code=status)
 
 
 @router.get(PREFIX + "/listings/new", response_class=HTMLResponse)
 def new_listing_page(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> HTMLResponse:
-    org, _ = _org(session, user, slug)
-    return _listing_form(request, session, org, None, {"kind": "product"}, {})
+    org, membership = _org(session, user, slug)
+    return _listing_form(request, session, org, None, {"kind": "product"}, {}, membership=membership)
 
 
 @router.post(PREFIX + "/listings/new", response_class=HTMLResponse)
 def new_listing(request: Request, session: SessionDep, user: CurrentUser, slug: str, form: PostedForm) -> Response:
-    org, _ = _org(session, user, slug)
+    org, membership = _org(session, user, slug)
     try:
         service.create_listing(session, org=org, data=ListingForm.model_validate(form), actor=user)
     except ValidationError as exc:
-        return _listing_form(request, session, org, None, form, by_field(field_errors(exc)), 422)
+        return _listing_form(request, session, org, None, form, by_field(field_errors(exc)), 422, membership=membership)
     except Invalid as exc:
-        return _listing_form(request, session, org, None, form, by_field(exc.errors), 422)
+        return _listing_form(request, session, org, None, form, by_field(exc.errors), 422, membership=membership)
     return _see_other(f"/account/orgs/{org.slug}/listings")
 
 
 @router.get(PREFIX + "/listings/{listing_id}/edit", response_class=HTMLResponse)
 def edit_listing_page(request: Request, session: SessionDep, user: CurrentUser, slug: str,
                       listing_id: int) -> HTMLResponse:
-    org, _ = _org(session, user, slug)
+    org, membership = _org(session, user, slug)
     listing = service.get_listing(session, org=org, listing_id=listing_id)
     values = service.listing_values(session, listing=listing) | {"version": listing.version}
-    return _listing_form(request, session, org, listing, values, {})
+    return _listing_form(request, session, org, listing, values, {}, membership=membership)
 
 
 @router.post(PREFIX + "/listings/{listing_id}/edit", response_class=HTMLResponse)
 def edit_listing(request: Request, session: SessionDep, user: CurrentUser, slug: str, listing_id: int,
                  form: PostedForm) -> Response:
-    org, _ = _org(session, user, slug)
+    org, membership = _org(session, user, slug)
     listing = service.get_listing(session, org=org, listing_id=listing_id, lock=True)
     fields = dict(form)
     try:
@@ -260,18 +267,20 @@ def edit_listing(request: Request, session: SessionDep, user: CurrentUser, slug:
         service.update_listing(session, listing=listing, data=ListingForm.model_validate(fields), actor=user,
                                expected_version=version)
     except ValidationError as exc:
-        return _listing_form(request, session, org, listing, form, by_field(field_errors(exc)), 422)
+        return _listing_form(request, session, org, listing, form, by_field(field_errors(exc)), 422,
+                             membership=membership)
     except Invalid as exc:
-        return _listing_form(request, session, org, listing, form, by_field(exc.errors), 422)
+        return _listing_form(request, session, org, listing, form, by_field(exc.errors), 422, membership=membership)
     except Conflict:  # someone saved since this form was opened: show what was typed, save nothing
-        return _listing_form(request, session, org, listing, form | {"version": listing.version}, {}, 409)
+        return _listing_form(request, session, org, listing, form | {"version": listing.version}, {}, 409,
+                             membership=membership)
     return _see_other(f"/account/orgs/{org.slug}/listings")
 
 
 def _listing_action(action: str):
     def listing_action(session: SessionDep, settings: SettingsDep, user: CurrentUser, slug: str,
                        listing_id: int) -> Response:
-        org, _ = _org(session, user, slug)
+        org, membership = _org(session, user, slug)
         listing = service.get_listing(session, org=org, listing_id=listing_id, lock=True)
         notice = ""
         if action == "confirm":
@@ -304,13 +313,13 @@ def _delete_page(request: Request, org: Organization, listing: Listing | None, e
 @router.get(PREFIX + "/listings/{listing_id}/delete", response_class=HTMLResponse)
 def delete_listing_page(request: Request, session: SessionDep, user: CurrentUser, slug: str,
                         listing_id: int) -> HTMLResponse:
-    org, _ = _org(session, user, slug)
+    org, _ = _org(session, user, slug, roles=OWNERS)
     return _delete_page(request, org, service.get_listing(session, org=org, listing_id=listing_id))
 
 
 @router.post(PREFIX + "/listings/{listing_id}/delete")
 def delete_listing(session: SessionDep, user: CurrentUser, slug: str, listing_id: int) -> Response:
-    org, _ = _org(session, user, slug)
+    org, _ = _org(session, user, slug, roles=OWNERS)
     listing = service.get_listing(session, org=org, listing_id=listing_id, lock=True)
     service.delete_listing(session, listing=listing, actor=user)
     return _see_other(f"/account/orgs/{org.slug}/listings?done=deleted")
@@ -318,13 +327,13 @@ def delete_listing(session: SessionDep, user: CurrentUser, slug: str, listing_id
 
 @router.get(PREFIX + "/delete", response_class=HTMLResponse)
 def delete_org_page(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> HTMLResponse:
-    org, _ = _org(session, user, slug, roles=(MemberRole.owner,))
+    org, _ = _org(session, user, slug, roles=OWNERS)
     return _delete_page(request, org, None)
 
 
 @router.post(PREFIX + "/delete", response_class=HTMLResponse)
 def delete_org(request: Request, session: SessionDep, user: CurrentUser, slug: str, form: PostedForm) -> Response:
-    org, _ = _org(session, user, slug, roles=(MemberRole.owner,))
+    org, _ = _org(session, user, slug, roles=OWNERS)
     org = service.lock_organization(session, org=org)
     try:
         service.delete_organization(session, org=org, actor=user, confirm=str(form.get("confirm") or ""))

@@ -5,6 +5,7 @@ the same version: exactly one wins, the other is told, and nothing is lost."""
 import re
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from app.db import new_session
@@ -53,6 +54,8 @@ def test_two_saves_of_a_listing_with_the_same_version_one_wins_the_other_gets_40
 
 
 def test_two_saves_of_the_profile_with_the_same_version_one_wins_the_other_gets_409(ws, engine):
+    with engine.begin() as connection:  # the profile is for owners: make the editor a second owner
+        connection.execute(text("UPDATE membership SET role = 'owner'"))
     sign_in(ws, OWNER)
     version = form_version(ws.get("/account/orgs/org-a/profile?lang=en").text)
     assert post(ws, "/account/orgs/org-a/profile", PROFILE | {"name": "Owner Cryo", "version": version}).status_code == 303
