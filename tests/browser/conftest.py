@@ -8,6 +8,7 @@ Without it the tests are skipped, except in CI (CI=true), where they fail: .ci/r
 """
 
 import os
+import re
 import socket
 import threading
 import time
@@ -157,6 +158,18 @@ class Watch:
 
 def watched(page) -> Watch:
     return Watch(page)
+
+
+MEMBER_PASSWORD = "a long and private passphrase"  # the accounts browser tests make for themselves
+
+
+def sign_in(page, email: str, password: str = MEMBER_PASSWORD) -> None:
+    """Sign in through the real form and wait for the account page."""
+    page.goto("/account/login?lang=en")
+    page.fill("main [name=email]", email)
+    page.fill("main [name=password]", password)
+    page.click("form[action='/account/login'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/account$"))
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from sqlmodel import select
 from app.accounts.schemas import UserCreate
 from app.accounts.service import create_user
 from app.db import create_db_engine, unit_of_work
-from app.models import Listing, Membership, Organization
+from app.models import Inquiry, Job, Listing, Membership, Organization
 from app.models.vocab import MemberRole
-from tests.browser.conftest import watched
+from tests.browser.conftest import MEMBER_PASSWORD as PASSWORD
+from tests.browser.conftest import sign_in, watched
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long and private passphrase"
 
 
 @pytest.fixture
@@ -30,14 +30,6 @@ def people(live_server):
         session.add(Membership(user_id=bob.id, organization_id=haipu.id, role=MemberRole.owner))
     yield engine
     engine.dispose()
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/account/login?lang=en")
-    page.fill("main [name=email]", email)
-    page.fill("main [name=password]", PASSWORD)
-    page.click("form[action='/account/login'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/account$"))
 
 
 def choose(page, name: str, value: str) -> None:
@@ -108,11 +100,12 @@ def test_from_sign_up_to_an_answered_inquiry(browser, live_server, people):
         alice.goto(f"/account/orgs/{slug}/listings?lang=en")
         submit(alice, f"form[action$='/publish']")
         with unit_of_work(people) as session:
-            listing_slug = session.exec(select(Listing.slug).where(Listing.organization_id == org_id)).one()
+            listing_id, listing_slug = session.exec(select(Listing.id, Listing.slug)
+                                                    .where(Listing.organization_id == org_id)).one()
         assert alice.goto(f"/listings/{listing_slug}").status == 404  # waiting for staff
         staff.goto("/staff/listings?lang=en")
         assert "Forge QF-7 compact cryostat" in staff.locator("main").inner_text()
-        submit(staff, "form[action$='/approve']")
+        submit(staff, f"form[action='/staff/listings/{listing_id}/approve']")
         alice.goto("/search?q=QF-7&lang=zh")
         assert "锻造 QF-7 紧凑型低温恒温器" in alice.locator("main").inner_text()
 
@@ -129,8 +122,10 @@ def test_from_sign_up_to_an_answered_inquiry(browser, live_server, people):
         submit(alice, f"form[action='/account/orgs/{slug}/jobs/new']")
         alice.goto(f"/account/orgs/{slug}/jobs?lang=en")
         submit(alice, "form[action$='/submit']")
+        with unit_of_work(people) as session:
+            job_id = session.exec(select(Job.id).where(Job.organization_id == org_id)).one()
         staff.goto("/staff/jobs?lang=en")
-        submit(staff, "form[action$='/approve']")
+        submit(staff, f"form[action='/staff/jobs/{job_id}/approve']")
         alice.goto("/jobs?lang=en&q=Qubit+Forge")
         assert "Cryostat assembly engineer at Qubit Forge" in alice.locator("main").inner_text()
 
@@ -142,8 +137,10 @@ def test_from_sign_up_to_an_answered_inquiry(browser, live_server, people):
         submit(bob, f"form[action='/orgs/{slug}/inquiries']")
         alice.goto(f"/account/orgs/{slug}/inquiries?lang=en")
         assert "关于 QF-7 的询价" not in alice.locator("main").inner_text()  # Bob's first: staff look first
+        with unit_of_work(people) as session:
+            inquiry_id = session.exec(select(Inquiry.id).where(Inquiry.organization_id == org_id)).one()
         staff.goto("/staff/inquiries?lang=en")
-        submit(staff, "form[action$='/release']")
+        submit(staff, f"form[action='/staff/inquiries/{inquiry_id}/release']")
         alice.goto(f"/account/orgs/{slug}/inquiries?lang=en")
         assert "关于 QF-7 的询价" in alice.locator("main").inner_text()
         for watch in watches:

@@ -13,10 +13,10 @@ from app.db import create_db_engine, unit_of_work
 from app.models import Listing, Membership, Organization
 from app.models.states import ListingStatus
 from app.models.vocab import MemberRole
-from tests.browser.conftest import watched
+from tests.browser.conftest import MEMBER_PASSWORD as PASSWORD
+from tests.browser.conftest import sign_in, watched
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long and private passphrase"
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +31,6 @@ def accounts(live_server):
         slug = org.slug
     yield engine, slug
     engine.dispose()
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/account/login?lang=en")
-    page.fill("main [name=email]", email)
-    page.fill("main [name=password]", PASSWORD)
-    page.click("form[action='/account/login'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/account$"))
 
 
 def test_an_owner_creates_a_token_that_is_shown_once(page, accounts, screenshots):
