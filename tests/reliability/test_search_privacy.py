@@ -59,3 +59,30 @@ def test_a_word_in_private_records_and_fields_is_never_found(planted):
     assert hit_urls(client.get("/search", params={"q": "findable"}).text) != []  # the control shows up there
     jobs = client.get("/jobs", params={"q": WORD})
     assert jobs.status_code == 200 and f"Engineer {WORD}" not in jobs.text
+
+
+def test_public_pages_show_no_private_field_of_a_visible_record(settings, engine):
+    """RELIABILITY 21: staff notes, moderation notes, rejection reasons and the members' own addresses stay
+    off the public pages of records that are themselves public."""
+    from app.accounts.schemas import UserCreate
+    from app.accounts.service import create_user
+    from app.models import Membership
+    from app.models.vocab import MemberRole
+
+    with unit_of_work(engine) as session:
+        org = make_org(session, slug="org-p")
+        org.status_reason = f"staff note {WORD}"
+        listing = make_listing(session, org, title="Visible cryostat")
+        listing.moderation_note = f"moderation {WORD}"
+        job = make_job(session, org, title="Visible engineer")
+        job.rejection_reason = f"earlier rejection {WORD}"
+        owner = create_user(session, data=UserCreate(email=f"{WORD}@members.example", password="x" * 12))
+        session.add(Membership(user_id=owner.id, organization_id=org.id, role=MemberRole.owner))
+        urls = ["/orgs/org-p", f"/listings/{listing.slug}", f"/jobs/{job.slug}", "/jobs", "/marketplace",
+                "/sitemap.xml", "/jobs/feed.xml", "/api/v1/search?q=visible"]
+    with TestClient(create_app(settings)) as client:
+        drain_all(engine, client.app.state.search)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert WORD not in response.text, url
