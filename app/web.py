@@ -109,6 +109,27 @@ def province_name(code: str | None, language: str) -> str:
     return chinese if language == "zh" else english
 
 
+
+# What the error summaries call a form's fields (the keys are the inputs' names). The labels are the forms'
+# own msgids, so they are translated already; an unknown name is shown as it is.
+FIELD_LABELS = {
+    "name": N_("Name (English)"), "name_zh": N_("Name (Chinese)"),
+    "title": N_("Title (English)"), "title_zh": N_("Title (Chinese)"),
+    "summary": N_("Summary (English)"), "summary_zh": N_("Summary (Chinese)"),
+    "description": N_("Description (English)"), "description_zh": N_("Description (Chinese)"),
+    "requirements": N_("Requirements (English, Markdown)"), "requirements_zh": N_("Requirements (Chinese, Markdown)"),
+    "kind": N_("Kind"), "category": N_("Category"), "tags": N_("Tags"), "trl": N_("Technology readiness level"),
+    "datasheet_url": N_("Datasheet"), "website": N_("Website"), "contact_email": N_("Contact e-mail address"),
+    "city": N_("City"), "country": N_("Country"), "founded_year": N_("Founded (year)"),
+    "domains": N_("Technology domains"), "org_type": N_("Organisation type"), "membership": N_("Membership level"),
+    "function": N_("Function"), "employment_type": N_("Employment type"), "workplace": N_("Workplace"),
+    "apply_url": N_("Application page (https://…)"), "apply_email": N_("Application e-mail address"),
+    "salary_min": N_("From"), "salary_max": N_("To"), "salary_currency": N_("Currency (e.g. CNY)"),
+    "email": N_("E-mail address"), "new_email": N_("New e-mail address"), "password": N_("Password"),
+    "current_password": N_("Current password"), "new_password": N_("New password"), "display_name": N_("Your name"),
+    "subject": N_("Subject"), "message": N_("Message"), "reason": N_("Reason"),
+}
+
 def _context(request: Request, language: str) -> dict[str, Any]:
     babel_locale = BABEL_LOCALES[language]
 
@@ -137,6 +158,7 @@ def _context(request: Request, language: str) -> dict[str, Any]:
         "tr": lambda record, field: localized(record, field, language),
         "label": lambda value: label(value, language),
         "error_text": lambda value: error_text(value, _GETTEXT_PLAIN[language]),
+        "field_label": lambda name: _GETTEXT_PLAIN[language](FIELD_LABELS[name]) if name in FIELD_LABELS else name,
         "format_date": format_date,
         "format_datetime": format_datetime,
         "format_number": lambda value: format_decimal(value, locale=babel_locale),

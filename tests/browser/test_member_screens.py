@@ -93,3 +93,25 @@ def test_the_page_watch_catches_a_csp_violation(browser, live_server):
     page.wait_for_timeout(200)
     context.close()
     assert watch.violations and watch.dialogs == []
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_refused_listing_form_names_its_fields_in_the_readers_language(page, accounts, screenshots, language):
+    _, slug = accounts
+    sign_in(page, "carol@screens.example")
+    page.goto(f"/account/orgs/{slug}/listings/new?lang={language}")
+    page.select_option("main [name=kind]", "product")
+    page.select_option("main [name=category]", "hardware/cryogenics")
+    page.fill("main [name=title]", "x" * 201)
+    page.fill("main [name=datasheet_url]", "http://cryo.example/datasheet.pdf")
+    page.click(f"form[action='/account/orgs/{slug}/listings/new'] button[type=submit]")
+    page.wait_for_selector("main .field-error")
+    errors = page.locator("main .field-error").all_inner_texts()
+    assert len(errors) == 2, errors
+    if language == "zh":
+        assert all(re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"\bmust\b", text) for text in errors), errors
+    else:
+        assert all(re.search(r"\bmust\b|characters|https", text) for text in errors), errors
+    summary = page.locator("main .field-errors").inner_text()
+    assert ("标题（英文）" in summary) if language == "zh" else ("Title (English)" in summary), summary
+    page.screenshot(path=screenshots / f"workspace-listing-errors-{language}.png", full_page=True)

@@ -73,8 +73,8 @@ def test_an_htmx_fragment_of_the_error_page_is_translated_too(api):
     (FastAPI's RequestValidationError, through the same mapping) and a service's message, translated."""
     sign_in(api.client, OWNER)
     token = csrf_headers(api.client)["X-CSRF-Token"]
-    for lang, required, missing in (("zh", "<strong>password</strong>: 为必填项", "该产品服务不存在"),
-                                    ("en", "<strong>password</strong>: is required", "no such listing")):
+    for lang, required, missing in (("zh", "<strong>密码</strong>: 为必填项", "该产品服务不存在"),
+                                    ("en", "<strong>Password</strong>: is required", "no such listing")):
         headers = {"HX-Request": "true", "Accept-Language": "zh-CN"}
         fragment = api.client.post(f"/account/login?lang={lang}", headers=headers, follow_redirects=False,
                                    data={"csrf_token": token, "email": "a@b.example"})
@@ -100,8 +100,8 @@ def test_a_missing_form_field_on_the_error_page_is_translated(api):
     """A route taking plain form fields answers FastAPI's RequestValidationError with the error page: its
     field errors go through the same mapping (app.validation.pydantic_error)."""
     token = csrf_headers(api.client)["X-CSRF-Token"]
-    for lang, expected, absent in (("zh", "<strong>password</strong>: 为必填项", "is required"),
-                                   ("en", "<strong>password</strong>: is required", "为必填项")):
+    for lang, expected, absent in (("zh", "<strong>密码</strong>: 为必填项", "is required"),
+                                   ("en", "<strong>Password</strong>: is required", "为必填项")):
         page = api.client.post(f"/account/login?lang={lang}", data={"csrf_token": token, "email": "a@b.example"},
                                follow_redirects=False)
         assert page.status_code == 422 and expected in page.text and absent not in page.text
