@@ -4,6 +4,7 @@ The database is the truth. Documents are built from it (only for visible records
 changes to the engine; a reindex rebuilds everything; verify compares the two.
 """
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -111,8 +112,19 @@ class DrainReport:
     error: str | None = None
 
 
+# Reading the database and writing the index are two steps: two deliveries running at once (the request's
+# drain after its commit, the relay's loop, a rebuild's catch-up) could land in the opposite order and leave
+# an older document in the index. In this process they take turns.
+_DELIVERY = threading.Lock()
+
+
 def drain(engine: Engine, backend: SearchBackend, *, batch: int = 500, now: datetime | None = None) -> DrainReport:
     """Deliver one batch of pending outbox rows. Rows are deleted only once the engine has them."""
+    with _DELIVERY:
+        return _drain(engine, backend, batch=batch, now=now)
+
+
+def _drain(engine: Engine, backend: SearchBackend, *, batch: int, now: datetime | None) -> DrainReport:
     now = now or utcnow()
     with new_session(engine, write=False) as session:
         rows = session.exec(
@@ -222,13 +234,13 @@ def index_is_empty(engine: Engine, backend: SearchBackend) -> bool:
 def _redeliver_changed_since(engine: Engine, backend: SearchBackend, *, started: datetime) -> None:
     """Records changed while the rebuild read the database may have reached the old index only."""
     since = started - timedelta(seconds=1)
-    with new_session(engine, write=False) as session:
+    with _DELIVERY, new_session(engine, write=False) as session:
         keys = {("organization", i) for i in session.exec(select(Organization.id).where(col(Organization.updated_at) >= since))}
         keys |= {("listing", i) for i in session.exec(select(Listing.id).where(col(Listing.updated_at) >= since))}
         keys |= {("job", i) for i in session.exec(select(Job.id).where(col(Job.updated_at) >= since))}
         documents = build_documents(session, keys, now=utcnow()) if keys else {}
-    if documents:
-        _deliver(backend, documents)
+        if documents:
+            _deliver(backend, documents)
 
 
 @dataclass

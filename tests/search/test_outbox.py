@@ -1,5 +1,6 @@
 """The index follows the database through the outbox: nothing lost, hidden records never found."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from app.models.base import utcnow
 from app.models.states import ORGANIZATION, ListingStatus, OrgStatus
 from app.organizations.service import set_status
 from app.search import service
+from app.search.outbox import enqueue
 from app.search.embedded import EmbeddedBackend
 from app.search.schemas import SearchQuery, SearchUnavailable
 from tests.factories import make_job, make_listing, make_org
@@ -233,3 +235,38 @@ def test_a_change_drained_during_a_rebuild_is_not_lost(engine, monkeypatch):
     monkeypatch.setattr(service, "visible_documents", documents_then_a_concurrent_edit)
     service.reindex(engine, backend)
     assert backend.live[f"listing-{listing.id}"]["title"] == "Petrel spectrometer"
+
+
+
+def test_two_drains_at_once_cannot_leave_an_older_document_in_the_index(engine, backend, monkeypatch):
+    """The relay and a request drain run in different threads. Without turns: the relay reads the record as
+    visible, the record is hidden, the request's drain delivers the removal, then the relay delivers its
+    older upsert and the hidden record stays in the index. With turns, the removal always lands last."""
+    with unit_of_work(engine) as session:
+        listing_id = make_listing(session, make_org(session, slug="race-org"), title="Racing cryostat").id
+    service.drain_all(engine, backend)
+    built, hidden = threading.Event(), threading.Event()
+    original = service.build_documents
+
+    def slow_build(session, keys, *, now):
+        documents = original(session, keys, now=now)
+        if threading.current_thread().name == "relay":
+            built.set()
+            hidden.wait(timeout=2)  # the record is hidden while the relay holds its old copy
+        return documents
+
+    monkeypatch.setattr(service, "build_documents", slow_build)
+    with unit_of_work(engine) as session:
+        enqueue(session, "listing", listing_id)
+    relay = threading.Thread(target=service.drain, args=(engine, backend), name="relay")
+    relay.start()
+    assert built.wait(timeout=2)
+    with unit_of_work(engine) as session:
+        set_listing_status(session, listing=session.get(Listing, listing_id), status=ListingStatus.archived)
+    request_drain = threading.Thread(target=service.drain_all, args=(engine, backend), name="request")
+    request_drain.start()
+    request_drain.join(timeout=0.5)  # it cannot deliver while the relay is delivering
+    hidden.set()
+    relay.join(timeout=5)
+    request_drain.join(timeout=5)
+    assert f"listing-{listing_id}" not in backend.document_ids()
