@@ -6,15 +6,19 @@ reads first and writes later can fail with "database is locked" even with a busy
 cannot upgrade its read snapshot once another writer committed; taking the write lock up front avoids that.
 """
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from app.config import Settings
+
+log = logging.getLogger("qmarket.db")
 
 WRITE_OPTION = "qmarket_write"
 AFTER_COMMIT = "after_commit"
@@ -64,6 +68,23 @@ def new_session(engine: Engine, *, write: bool) -> Session:
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run `callback` once the unit of work has committed (never if it rolls back)."""
     session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+def write_after_commit(session: Session, model: type, record_id: int, **values: object) -> None:
+    """Bookkeeping (a session's last-seen time, a token's last use) written in a short write transaction of
+    its own once `session` has committed. A GET reads in a deferred transaction, which SQLite cannot turn
+    into a write once another writer has committed ("database is locked"); and bookkeeping must never fail
+    the request it rides on, so a busy database only skips it."""
+    bind = session.get_bind()
+
+    def write() -> None:
+        try:
+            with unit_of_work(bind) as own:
+                own.execute(update(model).where(model.id == record_id).values(**values))
+        except OperationalError as exc:
+            log.warning("skipped writing %s of %s %s: %s", ", ".join(values), model.__name__, record_id, exc)
+
+    after_commit(session, write)
 
 
 @contextmanager

@@ -90,3 +90,34 @@ def test_negative_control_deferred_read_then_write_fails_with_database_locked(en
     errors = _race(engine, write=False)
     assert len(errors) == 1 and isinstance(errors[0], OperationalError)
     assert "database is locked" in str(errors[0])
+
+
+def test_bookkeeping_on_a_read_is_written_after_it_in_a_transaction_of_its_own(engine):
+    """A GET's deferred read transaction must not turn into a write (SQLite: "database is locked" once
+    another writer has committed): the last-use times of sessions and tokens are written after it."""
+    from datetime import timedelta
+
+    from app.accounts import sessions, tokens
+    from app.accounts.schemas import UserCreate
+    from app.accounts.service import create_user
+    from app.config import Settings
+    from app.models import ApiToken, Membership, UserSession
+    from app.models.base import utcnow
+    from app.models.vocab import MemberRole
+    from tests.factories import make_org
+
+    with unit_of_work(engine) as session:
+        user = create_user(session, data=UserCreate(email="ana@member.example", password="correct horse battery"))
+        org = make_org(session, slug="org-a")
+        session.add(Membership(user_id=user.id, organization_id=org.id, role=MemberRole.owner))
+        session.flush()
+        secret = tokens.mint(session, user=user, org=org, name="CI").secret
+        cookie = sessions.start(session, user=user, settings=Settings(), ip=None, user_agent=None)
+    later = utcnow() + timedelta(minutes=30)
+    with unit_of_work(engine, write=False) as session:
+        assert tokens.resolve(session, secret, now=later) is not None
+        assert sessions.resolve(session, cookie, settings=Settings(), now=later) is not None
+        assert not session.dirty and not session.new  # nothing to write inside the read
+    with unit_of_work(engine, write=False) as session:
+        assert session.exec(select(ApiToken)).one().last_used_at == later
+        assert session.exec(select(UserSession)).one().last_seen_at == later

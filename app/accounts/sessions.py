@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, delete, select
 
 from app.config import Settings
+from app.db import write_after_commit
 from app.models import User, UserSession
 from app.models.base import utcnow
 
@@ -54,7 +55,7 @@ def resolve(session: Session, token: str | None, *, settings: Settings, now: dat
     if now >= user_session.expires_at or now >= idle_limit or not user.is_active:
         return None
     if now - user_session.last_seen_at > TOUCH_INTERVAL:
-        user_session.last_seen_at = now
+        write_after_commit(session, UserSession, user_session.id, last_seen_at=now)  # never inside a GET's read
     return user
 
 

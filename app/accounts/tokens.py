@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app import audit
+from app.db import write_after_commit
 from app.errors import Invalid, NotFound
 from app.i18n import N_
 from app.models import ApiToken, Membership, Organization, User
@@ -153,5 +154,5 @@ def resolve(session: Session, secret: str | None, *, now: datetime | None = None
             return None  # its owner left or was made an editor: the token goes with the role
     now = now or utcnow()
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
-        token.last_used_at = now
+        write_after_commit(session, ApiToken, token.id, last_used_at=now)  # never inside a GET's read
     return TokenAuth(token=token, user=user, org=org)
