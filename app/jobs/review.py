@@ -6,24 +6,14 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.deps import SessionDep, SettingsDep, StaffUser
-from app.errors import Invalid
 from app.i18n import N_
 from app.jobs.moderation import approve_job, job_for_decision, reject_job, review_queue
-from app.staff.service import request_id
+from app.staff.service import request_id, required_reason
 from app.web import render
 
 router = APIRouter(prefix="/staff/jobs", tags=["staff"])
 JobId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-MAX_REASON = 2000
-
-
-def required_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise Invalid.field("reason", N_("give a reason: the poster reads it and acts on it"))
-    if len(reason) > MAX_REASON:
-        raise Invalid.field("reason", N_("at most {max_length} characters"), max_length=MAX_REASON)
-    return reason
+POSTER_READS_IT = N_("give a reason: the poster reads it and acts on it")
 
 
 @router.get("", response_class=HTMLResponse)
@@ -43,5 +33,5 @@ def approve(request: Request, session: SessionDep, settings: SettingsDep, staff:
 def reject(request: Request, session: SessionDep, staff: StaffUser, job_id: JobId,
            reason: Annotated[str, Form()] = "") -> RedirectResponse:
     job = job_for_decision(session, job_id=job_id)
-    reject_job(session, job=job, staff=staff, reason=required_reason(reason), request_id=request_id(request))
+    reject_job(session, job=job, staff=staff, reason=required_reason(reason, why=POSTER_READS_IT), request_id=request_id(request))
     return RedirectResponse("/staff/jobs?done=rejected", status_code=303)

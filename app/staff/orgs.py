@@ -6,9 +6,8 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.deps import SessionDep, StaffUser
-from app.jobs.review import required_reason
 from app.search.schemas import MAX_PAGE
-from app.staff.service import audit_page, org_for_staff, organisations, reinstate, request_id, suspend
+from app.staff.service import audit_page, org_for_staff, organisations, reinstate, request_id, required_reason, suspend
 from app.web import render
 
 router = APIRouter(prefix="/staff", tags=["staff"])

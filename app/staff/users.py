@@ -12,26 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from app.accounts.admin import disable_user, enable_user, find_users, user_for_staff
 from app.accounts.events import event
 from app.deps import SessionDep, StaffUser
-from app.errors import Invalid
-from app.i18n import N_
 from app.search.schemas import MAX_PAGE
-from app.staff.service import request_id
+from app.staff.service import MAX_REASON, request_id, required_reason
 from app.web import render
 
 router = APIRouter(prefix="/staff/users", tags=["staff"])
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 UserId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 DONE = ("disabled", "enabled")
-MAX_REASON = 2000
-
-
-def required_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise Invalid.field("reason", N_("give a reason: it is kept in the audit log"))
-    if len(reason) > MAX_REASON:
-        raise Invalid.field("reason", N_("at most {max_length} characters"), max_length=MAX_REASON)
-    return reason
 
 
 @router.get("", response_class=HTMLResponse)
