@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 CATALOGS := $(wildcard app/locale/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: install run test messages clean
+.PHONY: install meilisearch run run-meili test messages clean
 
 install: $(INSTALLED) $(COMPILED)
 
@@ -23,6 +23,14 @@ run: install
 	$(BIN)/qmarket db upgrade
 	$(BIN)/qmarket seed --demo --if-empty
 	$(BIN)/qmarket serve
+
+# The pinned Meilisearch server (checked by sha256, kept under var/): the tests' second engine, and make run-meili's.
+meilisearch:
+	scripts/meilisearch.sh install
+
+# Like `make run`, with a local Meilisearch from the pinned binary started beside the app and stopped with it.
+run-meili: install meilisearch
+	$(BIN)/python scripts/run_meili.py
 
 test: install
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)

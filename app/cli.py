@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from app.cli_support import console, fail, progress_bar
 from app.config import get_settings
 from app.db import create_db_engine, unit_of_work
 from app.errors import DomainError, Invalid
+from app.search.commands import deliver_outbox, search_app
 from app.validation import field_errors
 
 app = typer.Typer(
@@ -22,7 +22,6 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 jobs_app = typer.Typer(help="Job postings.", no_args_is_help=True)
-search_app = typer.Typer(help="The search index (derived from the database; always rebuildable).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(search_app, name="search")
 app.add_typer(users_app, name="users")
@@ -31,20 +30,6 @@ listings_app = typer.Typer(help="Product and service listings.", no_args_is_help
 app.add_typer(listings_app, name="listings")
 tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
-console = Console(stderr=True, soft_wrap=True)  # long messages stay on one line, greppable
-
-
-def _fail(message: str, errors: list[str] | None = None) -> None:
-    console.print(f"[bold red]{message}[/]")
-    for line in errors or []:
-        console.print(f"  - {line}", markup=False, highlight=False)
-    raise typer.Exit(code=1)
-
-
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console)
-
-
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default QM_HOST)")] = None,
@@ -90,7 +75,7 @@ def seed(
                 note = " (demo data skipped: the database has organisations)" if demo else ""
                 console.print(f"taxonomy: {changed} categories changed{note}")
                 return
-            with _progress() as bar:
+            with progress_bar() as bar:
                 tasks: dict[str, int] = {}
 
                 def progress(section: str, done: int) -> None:
@@ -102,9 +87,9 @@ def seed(
         console.print(f"taxonomy: {report.taxonomy_changed} categories changed")
         console.print(report.bundle.summary())
         console.print(f"working groups changed: {report.groups}; webinars changed: {report.webinars}")
-        _deliver_outbox(engine, settings)
+        deliver_outbox(engine, settings)
     except Invalid as exc:
-        _fail("the seed data is invalid; nothing was written", [f"{e.field}: {e.message}" for e in exc.errors])
+        fail("the seed data is invalid; nothing was written", [f"{e.field}: {e.message}" for e in exc.errors])
     finally:
         engine.dispose()
 
@@ -117,11 +102,11 @@ def import_(file: Annotated[Path, typer.Argument(help="A JSON import bundle", ex
     try:
         raw = json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        _fail(f"{file}: not a JSON file ({exc}); nothing was written")
+        fail(f"{file}: not a JSON file ({exc}); nothing was written")
     settings = get_settings()
     engine = create_db_engine(settings)
     try:
-        with _progress() as bar, unit_of_work(engine) as session:
+        with progress_bar() as bar, unit_of_work(engine) as session:
             tasks: dict[str, int] = {}
             sizes = {k: len(v) for k, v in raw.items() if isinstance(v, list)} if isinstance(raw, dict) else {}
 
@@ -132,9 +117,9 @@ def import_(file: Annotated[Path, typer.Argument(help="A JSON import bundle", ex
 
             report = import_bundle(session, raw, job_live_days=settings.job_live_days, progress=progress)
         console.print(f"imported {file}: {report.summary()}")
-        _deliver_outbox(engine, settings)
+        deliver_outbox(engine, settings)
     except BundleRejected as exc:
-        _fail(f"{file}: {exc.message}", [str(e) for e in exc.row_errors])
+        fail(f"{file}: {exc.message}", [str(e) for e in exc.row_errors])
     finally:
         engine.dispose()
 
@@ -153,13 +138,13 @@ def users_create(
     try:
         data = UserCreate(email=email, password=password, display_name=display_name, is_staff=staff)
     except ValidationError as exc:
-        _fail("the account was not created", [f"{e.field}: {e.message}" for e in field_errors(exc)])
+        fail("the account was not created", [f"{e.field}: {e.message}" for e in field_errors(exc)])
     engine = create_db_engine(get_settings())
     try:
         with unit_of_work(engine) as session:
             user = create_user(session, data=data)
     except DomainError as exc:
-        _fail(f"the account was not created: {exc.message}")
+        fail(f"the account was not created: {exc.message}")
     finally:
         engine.dispose()
     console.print(f"created {'staff ' if staff else ''}user {user.email} (id {user.id})")
@@ -199,7 +184,7 @@ def tokens_create(
                 raise Invalid.field("org", "give --org: only staff users may hold a token without an organisation")
             created = mint(session, user=user, org=organization, name=name)
     except DomainError as exc:
-        _fail(f"the token was not created: {exc.message}")
+        fail(f"the token was not created: {exc.message}")
     finally:
         engine.dispose()
     kind = f"for {organization.slug}" if organization else "staff"
@@ -236,97 +221,9 @@ def listings_remind(
             report = send_confirmation_reminders(session, settings=settings, base_url=base_url or site_url(settings))
         console.print(f"reminded about {len(report.reminded)} listing(s) in {report.mails} mail(s); "
                       f"{len(report.expired)} newly stale listing(s) leave search")
-        _deliver_outbox(engine, settings)
+        deliver_outbox(engine, settings)
     finally:
         engine.dispose()
-
-
-def _search_backend(settings):
-    from app.search.backend import create_backend
-    from app.search.text import load_segmenter
-
-    load_segmenter()
-    backend = create_backend(settings)
-    backend.ensure_ready()
-    return backend
-
-
-def _deliver_outbox(engine, settings) -> None:
-    """After a CLI write: bring the index up to date now, or say how to do it later."""
-    from app.search.schemas import SearchUnavailable
-    from app.search.service import drain_all
-
-    try:
-        report = drain_all(engine, _search_backend(settings))
-    except SearchUnavailable as exc:
-        console.print(f"search index not updated ({exc}); run `qmarket search drain` later")
-        return
-    if report.error:
-        console.print(f"search index partly updated: {report.error}; run `qmarket search drain` later")
-    elif report.delivered:
-        console.print(f"search index updated ({report.delivered} changes)")
-
-
-@search_app.command("reindex")
-def search_reindex() -> None:
-    """Rebuild the whole index from the database (readers see the old index until it is done)."""
-    from app.search.schemas import SearchUnavailable
-    from app.search.service import reindex, visible_keys_count
-
-    settings = get_settings()
-    engine = create_db_engine(settings)
-    try:
-        backend = _search_backend(settings)
-        with _progress() as bar:
-            task = bar.add_task("documents", total=visible_keys_count(engine))
-            count = reindex(engine, backend, progress=lambda done: bar.update(task, completed=done))
-    except SearchUnavailable as exc:
-        _fail(f"reindex failed: {exc}")
-    finally:
-        engine.dispose()
-    console.print(f"search index rebuilt: {count} documents")
-
-
-@search_app.command("drain")
-def search_drain() -> None:
-    """Deliver pending index changes (the app does this by itself; this is for operators)."""
-    from app.search.schemas import SearchUnavailable
-    from app.search.service import drain_all, pending
-
-    settings = get_settings()
-    engine = create_db_engine(settings)
-    try:
-        report = drain_all(engine, _search_backend(settings))
-        left = pending(engine)
-    except SearchUnavailable as exc:
-        _fail(f"search engine unavailable: {exc}")
-    finally:
-        engine.dispose()
-    console.print(f"delivered {report.delivered} change(s); {left} still pending")
-    if report.error:
-        _fail(f"delivery failed: {report.error}")
-
-
-@search_app.command("verify")
-def search_verify() -> None:
-    """Compare the index with what the database says is visible."""
-    from app.search.schemas import SearchUnavailable
-    from app.search.service import verify
-
-    settings = get_settings()
-    engine = create_db_engine(settings)
-    try:
-        result = verify(engine, _search_backend(settings))
-    except SearchUnavailable as exc:
-        _fail(f"search engine unavailable: {exc}")
-    finally:
-        engine.dispose()
-    if not result.ok:
-        _fail(
-            f"index differs from the database: {len(result.missing)} missing, {len(result.extra)} extra",
-            [f"missing {i}" for i in sorted(result.missing)[:20]] + [f"extra {i}" for i in sorted(result.extra)[:20]],
-        )
-    console.print("search index matches the database")
 
 
 def main() -> None:

@@ -1,5 +1,7 @@
 """Settings from the environment (prefix QM_), read once per process."""
 
+import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -18,7 +20,12 @@ class Settings(BaseSettings):
     search_backend: Literal["embedded", "meilisearch"] = "embedded"
     search_path: str = "./var/search.db"
     meili_url: str | None = None
+    # The admin key scoped to the app's indexes (the relay writes with it) and a search-only key for
+    # queries; `qmarket search keys` makes both. Never the master key.
     meili_key: str | None = None
+    meili_search_key: str | None = None
+    # The index name: staging and production can share one server under different names.
+    meili_index: str = Field(default="qmarket", pattern=r"^[A-Za-z0-9_-]{1,200}$")
     secret_key: str = "dev-insecure-secret-change-me"  # DEVELOPMENT_SECRET; refused in production
     host: str = "127.0.0.1"
     port: int = 8000
@@ -70,7 +77,7 @@ class Settings(BaseSettings):
 DEVELOPMENT_SECRET = "dev-insecure-secret-change-me"
 
 
-def production_problems(settings: Settings) -> list[str]:
+def production_problems(settings: Settings, environ: Mapping[str, str] = os.environ) -> list[str]:
     """What makes these settings unsafe to serve the public with (checked at start-up in production)."""
     problems = []
     if settings.secret_key == DEVELOPMENT_SECRET or len(settings.secret_key) < 32:
@@ -79,6 +86,12 @@ def production_problems(settings: Settings) -> list[str]:
         problems.append("QM_HTTPS must be true: cookies and HSTS need https")
     if settings.meili_key and settings.meili_key == settings.secret_key:
         problems.append("QM_MEILI_KEY must not be the application's secret key")
+    master = environ.get("QM_MEILI_MASTER_KEY") or environ.get("MEILI_MASTER_KEY")
+    if master:
+        problems.append("the Meilisearch master key must not be in the app's environment: give it to "
+                        "`qmarket search keys` once and set QM_MEILI_KEY and QM_MEILI_SEARCH_KEY")
+    if settings.search_backend == "meilisearch" and not settings.meili_search_key:
+        problems.append("QM_MEILI_SEARCH_KEY must be set: pages search with a key that can only search")
     return problems
 
 

@@ -3,9 +3,13 @@
 import email
 import email.policy
 import os
+import re
 import socket
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -17,7 +21,10 @@ from app.config import Settings
 from app.db import create_db_engine, new_session, unit_of_work
 from app.imports.demo import seed_demo, seed_taxonomy
 from app.main import create_app
+from app.search.keys import AppKeys, ensure_app_keys
+from app.search.local_server import INSTALL_COMMAND, LocalMeilisearch, LocalServerUnavailable, start_local
 from tests import postgres_server
+from tests.helpers import ENGINE_NAMES
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -131,3 +138,73 @@ def postgres_url(postgres) -> Iterator[str]:
     name = f"t_{uuid.uuid4().hex[:12]}"
     yield postgres.create_database(name)
     postgres.drop_database(name)
+
+
+# ---- Meilisearch -------------------------------------------------------------------------------------
+
+
+@dataclass
+class MeiliForTests:
+    """The pinned server of this test process, and the app's two keys, scoped like production's (to the
+    indexes qmtest and qmtest__*). Each test gets its own index under that prefix."""
+
+    server: LocalMeilisearch
+    keys: AppKeys
+
+    def new_index(self) -> str:
+        return f"{MEILI_TEST_PREFIX}__{uuid.uuid4().hex[:12]}"
+
+    def settings(self, base: Settings, index: str) -> Settings:
+        return base.model_copy(update={
+            "search_backend": "meilisearch", "meili_url": self.server.url, "meili_key": self.keys.admin,
+            "meili_search_key": self.keys.search, "meili_index": index,
+        })
+
+    def drop(self, index: str) -> None:
+        headers = {"Authorization": f"Bearer {self.server.master_key}"}
+        for uid in (index, f"{index}__rebuild"):
+            httpx.delete(f"{self.server.url}/indexes/{uid}", headers=headers, timeout=10)
+
+
+MEILI_TEST_PREFIX = "qmtest"
+
+
+def meili_unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"Meilisearch is required in CI and could not start: {reason}")
+    pytest.skip(f"Meilisearch unavailable ({reason}); install it with `{INSTALL_COMMAND}`")
+
+
+@pytest.fixture(scope="session")
+def meili(tmp_path_factory) -> Iterator[MeiliForTests]:
+    """One real server per test process (xdist worker), started from the pinned binary and killed by PID."""
+    try:
+        server = start_local(tmp_path_factory.mktemp("meilisearch"))
+    except LocalServerUnavailable as exc:
+        meili_unavailable(str(exc))
+    try:
+        keys = ensure_app_keys(server.url, server.master_key, MEILI_TEST_PREFIX)
+        yield MeiliForTests(server=server, keys=keys)
+    finally:
+        server.remove()
+
+
+@pytest.fixture(params=ENGINE_NAMES)
+def engine_settings(request, settings) -> Iterator[Settings]:
+    """The test's settings on each search engine in turn: the embedded one, then a real Meilisearch."""
+    if request.param == "embedded":
+        yield settings
+        return
+    meili = request.getfixturevalue("meili")
+    index = meili.new_index()
+    yield meili.settings(settings, index)
+    meili.drop(index)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say how the Meilisearch leg went, so a CI log shows that it ran (and did not merely skip)."""
+    on_meili = re.compile(r"\[(?:[^\]]*-)?meilisearch(?:-[^\]]*)?\]$")  # the engine parameter's id
+    counts = {outcome: sum(1 for report in terminalreporter.stats.get(outcome, []) if on_meili.search(report.nodeid))
+              for outcome in ("passed", "failed", "skipped", "error")}
+    if any(counts.values()):
+        terminalreporter.write_line("meilisearch leg: " + ", ".join(f"{n} {outcome}" for outcome, n in counts.items()))

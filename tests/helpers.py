@@ -2,6 +2,9 @@
 
 from app.security.csrf import CSRF_COOKIE
 
+# The search engines every engine-parametrised test runs on (Meilisearch: the pinned server, tests/conftest.py).
+ENGINE_NAMES = ["embedded", "meilisearch"]
+
 
 def csrf_headers(client) -> dict[str, str]:
     """The header an htmx request sends: this browser's CSRF token (a page visit sets the cookie)."""

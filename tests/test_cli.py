@@ -14,6 +14,7 @@ from app.models import Category, Job, Organization, User
 from app.models.base import utcnow
 from app.models.states import JobStatus
 from tests.factories import job_row, listing_row, org_row
+from tests.helpers import ENGINE_NAMES
 
 runner = CliRunner()
 
@@ -126,24 +127,46 @@ def test_jobs_expire_closes_jobs_past_their_date(database, tmp_path):
     assert statuses == [JobStatus.closed, JobStatus.published]
 
 
-def test_search_commands_rebuild_drain_and_verify(database, tmp_path, monkeypatch):
-    monkeypatch.setenv("QM_SEARCH_PATH", str(tmp_path / "search.db"))
+@pytest.fixture(params=ENGINE_NAMES)
+def search_env(request, tmp_path, monkeypatch):
+    """The CLI's environment for each engine in turn; yields a function that loses the whole index."""
+    if request.param == "embedded":
+        path = tmp_path / "search.db"
+        monkeypatch.setenv("QM_SEARCH_PATH", str(path))
+        get_settings.cache_clear()
+
+        def lose_index():
+            for suffix in ("", "-wal", "-shm"):
+                (tmp_path / f"search.db{suffix}").unlink(missing_ok=True)
+
+        yield lose_index
+        return
+    meili = request.getfixturevalue("meili")
+    index = meili.new_index()
+    for name, value in {"QM_SEARCH_BACKEND": "meilisearch", "QM_MEILI_URL": meili.server.url,
+                        "QM_MEILI_KEY": meili.keys.admin, "QM_MEILI_SEARCH_KEY": meili.keys.search,
+                        "QM_MEILI_INDEX": index}.items():
+        monkeypatch.setenv(name, value)
     get_settings.cache_clear()
+    yield lambda: meili.drop(index)
+    meili.drop(index)
+
+
+def test_search_commands_rebuild_drain_and_verify(database, tmp_path, search_env):
     runner.invoke(app, ["seed"])
     bundle = {"organizations": [org_row(slug="o")], "listings": [listing_row("o"), listing_row("o")]}
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(bundle), encoding="utf-8")
     imported = runner.invoke(app, ["import", str(path)])
     assert "search index updated (3 changes)" in imported.output
-    assert "matches the database" in runner.invoke(app, ["search", "verify"]).output
+    verified = runner.invoke(app, ["search", "verify"])
+    assert verified.exit_code == 0 and "matches the database" in verified.output, verified.output
     rebuilt = runner.invoke(app, ["search", "reindex"])
     assert rebuilt.exit_code == 0 and "rebuilt: 3 documents" in rebuilt.output
     drained = runner.invoke(app, ["search", "drain"])
     assert drained.exit_code == 0 and "0 still pending" in drained.output
-    (tmp_path / "search.db").unlink()
-    for suffix in ("-wal", "-shm"):
-        (tmp_path / f"search.db{suffix}").unlink(missing_ok=True)
+    search_env()  # the index is lost
     lost = runner.invoke(app, ["search", "verify"])
-    assert lost.exit_code == 1 and "3 missing" in lost.output
+    assert lost.exit_code == 1 and "3 missing" in lost.output, lost.output
     assert runner.invoke(app, ["search", "reindex"]).exit_code == 0
     assert runner.invoke(app, ["search", "verify"]).exit_code == 0

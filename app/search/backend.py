@@ -25,6 +25,9 @@ class SearchBackend(Protocol):
     def document_ids(self) -> set[str]:
         """Every document id in the index (for verifying it against the database)."""
 
+    def settings_drift(self) -> list[str]:
+        """Index settings that differ from what the code asks for (empty when they agree)."""
+
     def close(self) -> None: ...
 
 
@@ -34,7 +37,12 @@ def create_backend(settings: Settings) -> SearchBackend:
 
         if not settings.meili_url:
             raise ValueError("QM_SEARCH_BACKEND=meilisearch needs QM_MEILI_URL")
-        return MeilisearchBackend(url=settings.meili_url, api_key=settings.meili_key)
+        return MeilisearchBackend(
+            url=settings.meili_url,
+            api_key=settings.meili_key,
+            search_key=settings.meili_search_key,
+            index_uid=settings.meili_index,
+        )
     from app.search.embedded import EmbeddedBackend
 
     return EmbeddedBackend(settings.search_path)

@@ -8,6 +8,7 @@ table for filters and counts. Text is analysed in Python (app/search/text.py), s
 import json
 import sqlite3
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from app.search import expansion
 from app.search.highlight import highlight
 from app.search.schemas import FACETS, Hit, SearchQuery, SearchResult, SearchUnavailable
 from app.search.settings import EMBEDDED_COLUMNS, EMBEDDED_WEIGHTS, MAX_COUNTED_HITS, MAX_RANKED_HITS
-from app.search.text import document_terms, latin_words
+from app.search.text import USER_DICTIONARY, document_terms, latin_words
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -47,6 +48,10 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) W
 INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);
 """
 _BM25 = "bm25(fts, {})".format(", ".join(str(EMBEDDED_WEIGHTS[c]) for c in EMBEDDED_COLUMNS))
+
+
+def dictionary_fingerprint() -> int:
+    return zlib.crc32(USER_DICTIONARY.read_bytes())
 
 
 def _field_text(document: dict, fields: tuple[str, ...]) -> str:
@@ -133,7 +138,12 @@ class EmbeddedBackend:
     def ensure_ready(self) -> None:
         try:
             with self._in_use(), self._write_lock:
-                self._connection().executescript(SCHEMA)
+                connection = self._connection()
+                connection.executescript(SCHEMA)
+                if connection.execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None:
+                    # An empty index is about to be filled with text cut by today's dictionary.
+                    connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('dictionary', ?)",
+                                       (dictionary_fingerprint(),))
         except sqlite3.Error as exc:
             raise SearchUnavailable(f"search index is not usable: {exc}") from exc
 
@@ -233,6 +243,8 @@ class EmbeddedBackend:
                     batch = []
             self._insert(connection, batch)
             count += len(batch)
+            connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('dictionary', ?)",
+                               (dictionary_fingerprint(),))
 
         self.ensure_ready()
         self._vocabulary = None
@@ -240,10 +252,29 @@ class EmbeddedBackend:
         self._vocabulary = None
         return count
 
+    def settings_drift(self) -> list[str]:
+        """What the index was built with and the code no longer says: the user dictionary that segmented
+        the stored Chinese text (ranking, typo and synonym rules are code, applied at query time)."""
+        try:
+            with self._in_use():
+                row = self._connection().execute("SELECT value FROM meta WHERE key = 'dictionary'").fetchone()
+                empty = self._connection().execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return []  # no index yet: nothing was built with anything
+            raise SearchUnavailable(f"search index cannot be read: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise SearchUnavailable(f"search index cannot be read: {exc}") from exc
+        return [] if empty or (row and row[0] == dictionary_fingerprint()) else ["dictionary"]
+
     def document_ids(self) -> set[str]:
         try:
             with self._in_use():
                 return {row[0] for row in self._connection().execute("SELECT id FROM docs")}
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return set()  # a new or lost index file: nothing in it (ensure_ready creates the tables)
+            raise SearchUnavailable(f"search index cannot be read: {exc}") from exc
         except sqlite3.Error as exc:
             raise SearchUnavailable(f"search index cannot be read: {exc}") from exc
 

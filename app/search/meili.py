@@ -26,6 +26,7 @@ from meilisearch_python_sdk.models.search import SearchResults
 from meilisearch_python_sdk.models.settings import MeilisearchSettings
 
 from app.search import settings as conf
+from app.search.meili_settings import index_settings, settings_differences
 from app.search.schemas import (
     FACETS,
     MAX_PAGE,
@@ -40,7 +41,6 @@ from app.search.schemas import (
 log = logging.getLogger(__name__)
 
 PRIMARY_KEY = "id"
-MAX_FACET_VALUES = 500  # more than there are countries or categories, so facet counts are never cut
 CROP_WORDS = 30  # about the 160 characters of the embedded engine's snippets
 HIGHLIGHTED = ("title", "title_zh", "summary", "summary_zh", "body", "body_zh", "tags")
 CROPPED = ("summary", "summary_zh", "body", "body_zh")
@@ -54,27 +54,6 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _FAILURES = (
     MeilisearchError, httpx2.HTTPError, httpx2.InvalidURL, httpx2.StreamError, ValueError, KeyError, TypeError
 )
-
-
-def index_settings() -> dict:
-    """The index settings as the REST API spells them, all from app.search.settings."""
-    return {
-        "searchableAttributes": list(conf.SEARCHABLE_ATTRIBUTES),
-        "filterableAttributes": list(conf.FILTERABLE_ATTRIBUTES),
-        "sortableAttributes": list(conf.SORTABLE_ATTRIBUTES),
-        "rankingRules": list(conf.RANKING_RULES),
-        "typoTolerance": {
-            "enabled": True,
-            "minWordSizeForTypos": {"oneTypo": conf.TYPO_ONE_TYPO_FROM, "twoTypos": conf.TYPO_TWO_TYPOS_FROM},
-        },
-        "synonyms": conf.meilisearch_synonyms(),
-        # Most frequent values first, should a facet ever have more values than the cap.
-        "faceting": {"maxValuesPerFacet": MAX_FACET_VALUES, "sortFacetValuesBy": {"*": "count"}},
-        "pagination": {"maxTotalHits": conf.MAX_COUNTED_HITS},
-        # The *_zh fields are always Chinese: segment them as Chinese (jieba) rather than trust language
-        # detection, which can take Han text for Japanese and then never match a Chinese query.
-        "localizedAttributes": [{"attributePatterns": ["*_zh"], "locales": ["cmn"]}],
-    }
 
 
 def quote(value: str) -> str:
@@ -155,6 +134,7 @@ class MeilisearchBackend:
         url: str,
         api_key: str | None = None,
         *,
+        search_key: str | None = None,
         index_uid: str = "qmarket",
         timeout: float = 5.0,
         search_timeout: float = 0.75,
@@ -165,8 +145,9 @@ class MeilisearchBackend:
         self.index_uid = index_uid
         self.task_timeout = task_timeout
         self._client = _sdk_client(url, api_key, timeout, transport)
-        # Searches get their own, shorter timeout: a slow engine must not hold a page past a second.
-        self._search_client = _sdk_client(url, api_key, search_timeout, transport)
+        # Searches get their own, shorter timeout (a slow engine must not hold a page past a second) and,
+        # where one is set, a key that can do nothing but search.
+        self._search_client = _sdk_client(url, search_key or api_key, search_timeout, transport)
         # Per-process placeholder tags: no document text can contain them, so none can fake a mark.
         token = secrets.token_hex(8)
         self._pre, self._post = f"{{{{qm-mark-{token}}}}}", f"{{{{/qm-mark-{token}}}}}"
@@ -233,7 +214,11 @@ class MeilisearchBackend:
         )
 
     def rebuild(self, documents: Iterable[dict]) -> int:
-        """Fill a fresh index next to the live one, then swap them atomically: readers never see a gap."""
+        """Fill a fresh index next to the live one, then swap them atomically: readers never see a gap.
+
+        A failure anywhere before the swap (the documents, a refused batch, the server going away) leaves
+        the live index as it was; the half-built twin is dropped now or by the next rebuild.
+        """
         temporary = f"{self.index_uid}__rebuild"
         with self._guard("rebuild"):
             # A swap needs both indexes to exist; the live one's settings are about to be replaced anyway.
@@ -248,14 +233,38 @@ class MeilisearchBackend:
                     tasks.append(index.add_documents(batch).task_uid)
                 for task_uid in tasks:
                     self._wait(task_uid, REBUILD_TASK_TIMEOUT)
-                swap = self._client.swap_indexes([(self.index_uid, temporary)])
-                self._wait(swap.task_uid, REBUILD_TASK_TIMEOUT)
+                self._swap_into_place(temporary)
             except BaseException:
                 self._drop_quietly(temporary)
                 raise
         self._ready = True
         self._drop_quietly(temporary)  # after the swap it holds the old documents
         return len(ids)
+
+    def _swap_into_place(self, temporary: str) -> None:
+        """Swap `temporary` with the live index and make sure it happened.
+
+        A key scoped to some indexes cannot read swap tasks (they belong to no single index, so Meilisearch
+        hides them), so the swap is awaited through a no-op task on the live index queued behind it, and
+        then checked: the live index must now be the one created for the rebuild.
+        """
+        built = self._client.get_index(temporary).created_at
+        self._client.swap_indexes([(self.index_uid, temporary)])
+        marker = self._client.index(self.index_uid).delete_documents([])
+        self._wait(marker.task_uid, REBUILD_TASK_TIMEOUT)
+        if self._client.get_index(self.index_uid).created_at != built:
+            raise SearchUnavailable(f"Meilisearch did not swap {temporary!r} into {self.index_uid!r}; the old index stays")
+
+    def settings_drift(self) -> list[str]:
+        """Index settings on the server that differ from app.search.settings (empty: none, or no index yet)."""
+        with self._guard("reading settings"):
+            try:
+                actual = self._client._http_requests.get(f"indexes/{self.index_uid}/settings").json()
+            except MeilisearchApiError as error:
+                if error.code == "index_not_found":
+                    return []
+                raise
+        return settings_differences(actual)
 
     def document_ids(self) -> set[str]:
         ids: set[str] = set()
@@ -275,9 +284,10 @@ class MeilisearchBackend:
                     return ids
 
     def drop_index(self) -> None:
-        """Delete the index (test suites clean up after themselves; an operator resets with reindex)."""
+        """Delete the index and its rebuild twin (test suites clean up after themselves)."""
         with self._guard("drop"):
             self._drop(self.index_uid)
+            self._drop(f"{self.index_uid}__rebuild")
 
     def close(self) -> None:
         self._client.close()
@@ -311,7 +321,11 @@ class MeilisearchBackend:
         return self._client.index(self.index_uid)
 
     def _set_up(self, uid: str, *, apply_settings: bool = True) -> Index:
-        """Create the index if missing, with our primary key, and apply the settings; wait for both."""
+        """Create the index if missing, with our primary key, and bring its settings in line with the code.
+
+        Settings are only sent when they differ: every worker does this at start-up, and an unchanged
+        settings update would still queue a task behind the documents being written.
+        """
         try:
             index = self._client.get_index(uid)
         except MeilisearchApiError as error:
@@ -324,8 +338,10 @@ class MeilisearchBackend:
         if index.primary_key != PRIMARY_KEY:
             raise SearchUnavailable(f"Meilisearch index {uid!r} has primary key {index.primary_key!r}, not 'id'")
         if apply_settings:
-            task = index.update_settings(MeilisearchSettings(**index_settings()))
-            self._wait(task.task_uid, self.task_timeout)
+            actual = self._client._http_requests.get(f"indexes/{uid}/settings").json()
+            if settings_differences(actual):
+                task = index.update_settings(MeilisearchSettings(**index_settings()))
+                self._wait(task.task_uid, self.task_timeout)
         return index
 
     def _drop(self, uid: str) -> None:

@@ -6,7 +6,7 @@ changes to the engine; a reindex rebuilds everything; verify compares the two.
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
@@ -247,14 +247,15 @@ def _redeliver_changed_since(engine: Engine, backend: SearchBackend, *, started:
 class Verification:
     missing: set[str]  # visible in the database, absent from the index
     extra: set[str]  # in the index, not visible in the database
+    settings: list[str] = field(default_factory=list)  # index settings that differ from the code
 
     @property
     def ok(self) -> bool:
-        return not self.missing and not self.extra
+        return not self.missing and not self.extra and not self.settings
 
 
 def verify(engine: Engine, backend: SearchBackend, *, now: datetime | None = None) -> Verification:
     with new_session(engine, write=False) as session:
         expected = {document_id(*key) for key in visible_keys(session, now=now or utcnow())}
     indexed = backend.document_ids()
-    return Verification(missing=expected - indexed, extra=indexed - expected)
+    return Verification(missing=expected - indexed, extra=indexed - expected, settings=backend.settings_drift())

@@ -1,7 +1,4 @@
-"""One contract, every engine: the embedded engine always, Meilisearch whenever QM_MEILI_URL is set."""
-
-import os
-import uuid
+"""One contract, every engine: the embedded engine and a real Meilisearch server (the pinned binary)."""
 
 import pytest
 
@@ -11,23 +8,22 @@ from tests.search.corpus import documents, ids
 ENGINES = ["embedded", "meilisearch"]
 
 
-def make_backend(name: str, tmp_path):
+def make_backend(name: str, request, tmp_path):
     if name == "embedded":
         from app.search.embedded import EmbeddedBackend
 
         return EmbeddedBackend(str(tmp_path / "search.db"))
-    if not os.environ.get("QM_MEILI_URL"):
-        pytest.skip("QM_MEILI_URL is not set")
     from app.search.meili import MeilisearchBackend
 
-    return MeilisearchBackend(
-        url=os.environ["QM_MEILI_URL"], api_key=os.environ.get("QM_MEILI_KEY"), index_uid=f"test_{uuid.uuid4().hex[:10]}"
-    )
+    meili = request.getfixturevalue("meili")
+    return MeilisearchBackend(url=meili.server.url, api_key=meili.keys.admin, search_key=meili.keys.search,
+                              index_uid=meili.new_index())
 
 
 @pytest.fixture(params=ENGINES)
-def engine(request, tmp_path):
-    backend = make_backend(request.param, tmp_path)
+def backend(request, tmp_path):
+    """The corpus indexed by each engine in turn (Meilisearch: the real pinned server, with scoped keys)."""
+    backend = make_backend(request.param, request, tmp_path)
     backend.ensure_ready()
     backend.rebuild(documents())
     yield backend
@@ -57,8 +53,8 @@ def find(backend, q: str = "", **filters) -> set[str]:
         ("quantum 计算机", "listing-4"),  # mixed languages
     ],
 )
-def test_english_chinese_and_mixed_queries(engine, q, expected):
-    assert expected in find(engine, q)
+def test_english_chinese_and_mixed_queries(backend, q, expected):
+    assert expected in find(backend, q)
 
 
 @pytest.mark.parametrize(
@@ -72,8 +68,8 @@ def test_english_chinese_and_mixed_queries(engine, q, expected):
         ("detectr", "listing-2"),  # 8 letters, one missing letter
     ],
 )
-def test_typos_within_the_rule_are_forgiven(engine, q, expected):
-    assert expected in find(engine, q)
+def test_typos_within_the_rule_are_forgiven(backend, q, expected):
+    assert expected in find(backend, q)
 
 
 @pytest.mark.parametrize(
@@ -85,14 +81,14 @@ def test_typos_within_the_rule_are_forgiven(engine, q, expected):
         "wuantum",  # a first-letter typo counts as two
     ],
 )
-def test_typos_beyond_the_rule_are_not(engine, q):
-    assert find(engine, q) == set()
+def test_typos_beyond_the_rule_are_not(backend, q):
+    assert find(backend, q) == set()
 
 
 @pytest.mark.parametrize(("q", "expected"), [("refrig", "listing-1"), ("superconduct", "listing-2"),
                                              ("dilution refr", "listing-1"), ("patent coun", "listing-6")])
-def test_the_last_word_is_matched_as_a_prefix(engine, q, expected):
-    assert expected in find(engine, q)
+def test_the_last_word_is_matched_as_a_prefix(backend, q, expected):
+    assert expected in find(backend, q)
 
 
 @pytest.mark.parametrize(
@@ -109,53 +105,53 @@ def test_the_last_word_is_matched_as_a_prefix(engine, q, expected):
         ("囚禁离子", "listing-4"),
     ],
 )
-def test_synonyms_work_both_ways_across_languages(engine, q, expected):
-    assert expected in find(engine, q)
+def test_synonyms_work_both_ways_across_languages(backend, q, expected):
+    assert expected in find(backend, q)
 
 
-def test_filters_and_facet_counts(engine):
-    result = engine.search(SearchQuery(q="", per_page=50))
+def test_filters_and_facet_counts(backend):
+    result = backend.search(SearchQuery(q="", per_page=50))
     assert result.total == 10
     assert result.facets["type"] == {"listing": 6, "organization": 1, "job": 3}
     assert result.facets["region"]["east"] == 5
-    assert find(engine, type=["job"]) == {"job-1", "job-2", "job-3"}
-    assert find(engine, type=["job"], workplace=["remote"]) == {"job-3"}
-    assert find(engine, function=["rd"]) == {"job-2"}
-    assert find(engine, employment_type=["phd_postdoc", "contract"]) == {"job-2", "job-3"}
-    assert find(engine, country=["DE", "GB"]) == {"listing-5", "listing-6"}
-    assert find(engine, region=["central"]) == {"listing-4", "job-2"}
-    assert find(engine, org_type=["other"]) == {"listing-6"}
-    assert find(engine, membership=["associate"]) == {"listing-2", "listing-5"}
-    assert find(engine, kind=["service"]) == {"listing-6"}
-    filtered = engine.search(SearchQuery(q="", filters={"type": ("listing",)}, per_page=50))
+    assert find(backend, type=["job"]) == {"job-1", "job-2", "job-3"}
+    assert find(backend, type=["job"], workplace=["remote"]) == {"job-3"}
+    assert find(backend, function=["rd"]) == {"job-2"}
+    assert find(backend, employment_type=["phd_postdoc", "contract"]) == {"job-2", "job-3"}
+    assert find(backend, country=["DE", "GB"]) == {"listing-5", "listing-6"}
+    assert find(backend, region=["central"]) == {"listing-4", "job-2"}
+    assert find(backend, org_type=["other"]) == {"listing-6"}
+    assert find(backend, membership=["associate"]) == {"listing-2", "listing-5"}
+    assert find(backend, kind=["service"]) == {"listing-6"}
+    filtered = backend.search(SearchQuery(q="", filters={"type": ("listing",)}, per_page=50))
     assert filtered.facets["kind"] == {"product": 5, "service": 1}
     assert filtered.facets["category"]["hardware"] == 3
 
 
-def test_a_category_filter_matches_the_whole_subtree(engine):
-    assert find(engine, category=["hardware"]) == {"listing-1", "listing-2", "listing-5", "organization-1"}
-    assert find(engine, category=["hardware/lasers"]) == {"listing-5"}
-    assert find(engine, category=["applications-systems"], type=["listing"]) == {"listing-3", "listing-4"}
+def test_a_category_filter_matches_the_whole_subtree(backend):
+    assert find(backend, category=["hardware"]) == {"listing-1", "listing-2", "listing-5", "organization-1"}
+    assert find(backend, category=["hardware/lasers"]) == {"listing-5"}
+    assert find(backend, category=["applications-systems"], type=["listing"]) == {"listing-3", "listing-4"}
 
 
-def test_filters_combine_with_text(engine):
-    assert find(engine, "1550", type=["listing"], country=["DE"]) == {"listing-5"}
-    assert find(engine, "dilution", type=["job"]) == {"job-1"}
+def test_filters_combine_with_text(backend):
+    assert find(backend, "1550", type=["listing"], country=["DE"]) == {"listing-5"}
+    assert find(backend, "dilution", type=["job"]) == {"job-1"}
 
 
-def test_sort_by_newest_and_pagination(engine):
-    newest = engine.search(SearchQuery(q="", filters={"type": ("listing",)}, sort="newest", per_page=2))
+def test_sort_by_newest_and_pagination(backend):
+    newest = backend.search(SearchQuery(q="", filters={"type": ("listing",)}, sort="newest", per_page=2))
     assert [h.id for h in newest.hits] == [4, 3]
-    page_two = engine.search(SearchQuery(q="", filters={"type": ("listing",)}, sort="newest", per_page=2, page=2))
+    page_two = backend.search(SearchQuery(q="", filters={"type": ("listing",)}, sort="newest", per_page=2, page=2))
     assert [h.id for h in page_two.hits] == [2, 1]
     assert page_two.total == 6
 
 
-def test_highlights_mark_matches_and_escape_everything_else(engine):
-    hit = next(h for h in engine.search(SearchQuery(q="稀释制冷机", language="zh")).hits if h.id == 1 and h.type == "listing")
+def test_highlights_mark_matches_and_escape_everything_else(backend):
+    hit = next(h for h in backend.search(SearchQuery(q="稀释制冷机", language="zh")).hits if h.id == 1 and h.type == "listing")
     assert "<mark>" in hit.highlight and "稀释制冷机" in hit.highlight
-    engine.upsert([dict(documents()[0], id="listing-99", record_id=99, title="<script>alert(1)</script> cryostat")])
-    hit = next(h for h in engine.search(SearchQuery(q="cryostat alert")).hits if h.id == 99)
+    backend.upsert([dict(documents()[0], id="listing-99", record_id=99, title="<script>alert(1)</script> cryostat")])
+    hit = next(h for h in backend.search(SearchQuery(q="cryostat alert")).hits if h.id == 99)
     assert "<script>" not in hit.highlight and "&lt;script&gt;" in hit.highlight
 
 
@@ -164,26 +160,26 @@ def test_highlights_mark_matches_and_escape_everything_else(engine):
     ['"', "a-b", "NEAR(", "AND", "OR NOT", "*", "title:", "'", "@x", "🙂", "x" * 5000, "' OR 1=1--",
      '"unbalanced', "-leading", "^start", "{title}: x", "稀释\"制冷", "\x00\x01", "a" * 200 + " " + "b" * 200],
 )
-def test_hostile_input_is_just_text(engine, q):
-    result = engine.search(SearchQuery(q=q))
+def test_hostile_input_is_just_text(backend, q):
+    result = backend.search(SearchQuery(q=q))
     assert result.total >= 0
 
 
-def test_upsert_is_idempotent_and_delete_removes(engine):
+def test_upsert_is_idempotent_and_delete_removes(backend):
     first = documents()[0]
-    engine.upsert([first])
-    engine.upsert([first])
-    assert find(engine, "dilution refrigerator") & {"listing-1"}
-    engine.delete(["listing-1", "listing-12345"])
-    assert "listing-1" not in find(engine, "dilution refrigerator")
-    assert "listing-1" not in engine.document_ids()
+    backend.upsert([first])
+    backend.upsert([first])
+    assert find(backend, "dilution refrigerator") & {"listing-1"}
+    backend.delete(["listing-1", "listing-12345"])
+    assert "listing-1" not in find(backend, "dilution refrigerator")
+    assert "listing-1" not in backend.document_ids()
 
 
-def test_rebuild_replaces_everything(engine):
-    assert engine.rebuild(documents()[:2]) == 2
-    assert engine.document_ids() == {"listing-1", "listing-2"}
-    assert engine.rebuild(documents()[:2]) == 2
-    assert engine.document_ids() == {"listing-1", "listing-2"}
+def test_rebuild_replaces_everything(backend):
+    assert backend.rebuild(documents()[:2]) == 2
+    assert backend.document_ids() == {"listing-1", "listing-2"}
+    assert backend.rebuild(documents()[:2]) == 2
+    assert backend.document_ids() == {"listing-1", "listing-2"}
 
 
 def test_an_unusable_index_raises_search_unavailable(tmp_path):

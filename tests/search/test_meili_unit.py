@@ -187,6 +187,8 @@ class FakeMeili:
     def __init__(self, *, indexes=("qmarket",), statuses: dict[str, list[str]] | None = None) -> None:
         self.requests: list[httpx2.Request] = []
         self.indexes = set(indexes)
+        self.settings: dict[str, dict] = {}
+        self.created = {uid: f"2026-10-01T00:00:0{n}Z" for n, uid in enumerate(sorted(indexes))}
         self.statuses = statuses or {}
         self.tasks: dict[int, dict] = {}
         self.polls: dict[int, int] = {}
@@ -204,15 +206,20 @@ class FakeMeili:
             case "GET", ["indexes", uid]:
                 if uid not in self.indexes:
                     return httpx2.Response(404, json=error_body("index_not_found"))
-                return httpx2.Response(200, json={"uid": uid, "primaryKey": "id", "createdAt": NOW, "updatedAt": NOW})
+                return httpx2.Response(200, json={"uid": uid, "primaryKey": "id", "createdAt": self.created[uid],
+                                                  "updatedAt": NOW})
             case "POST", ["indexes"]:
                 self.indexes.add(body["uid"])
+                self.created[body["uid"]] = f"2026-11-01T00:00:{len(self.tasks):02d}Z"
                 return self.task("indexCreation", body["uid"])
             case "DELETE", ["indexes", uid]:
                 missing = uid not in self.indexes
                 self.indexes.discard(uid)
                 return self.task("indexDeletion", uid, error="index_not_found" if missing else None)
+            case "GET", ["indexes", uid, "settings"]:
+                return httpx2.Response(200, json=self.settings.get(uid, {}))
             case "PATCH", ["indexes", uid, "settings"]:
+                self.settings[uid] = body
                 return self.task("settingsUpdate", uid)
             case "POST", ["indexes", uid, "documents"]:
                 return self.task("documentAdditionOrUpdate", uid)
@@ -226,6 +233,8 @@ class FakeMeili:
             case "POST", ["indexes", uid, "search"]:
                 return httpx2.Response(200, json=self.search(body))
             case "POST", ["swap-indexes"]:
+                first, second = body[0]["indexes"]
+                self.created[first], self.created[second] = self.created[second], self.created[first]
                 return self.task("indexSwap", None)
             case "GET", ["tasks", uid]:
                 task = dict(self.tasks[int(uid)])
@@ -385,6 +394,7 @@ def test_the_first_write_sets_the_index_up_then_writes_go_straight_through():
         ("GET", "/indexes/qmarket"),
         ("POST", "/indexes"),
         ("GET", "/indexes/qmarket"),
+        ("GET", "/indexes/qmarket/settings"),
         ("PATCH", "/indexes/qmarket/settings"),
         ("POST", "/indexes/qmarket/documents"),
         ("POST", "/indexes/qmarket/documents"),
@@ -493,16 +503,47 @@ def test_rebuild_fills_a_new_index_then_swaps_and_drops_the_old_one():
         ("GET", "/indexes/qmarket__rebuild"),
         ("POST", "/indexes"),
         ("GET", "/indexes/qmarket__rebuild"),
+        ("GET", "/indexes/qmarket__rebuild/settings"),
         ("PATCH", "/indexes/qmarket__rebuild/settings"),
         ("POST", "/indexes/qmarket__rebuild/documents"),
         ("POST", "/indexes/qmarket__rebuild/documents"),
         ("POST", "/indexes/qmarket__rebuild/documents"),
+        ("GET", "/indexes/qmarket__rebuild"),
         ("POST", "/swap-indexes"),
+        # A scoped key cannot read the swap's task: a no-op on the live index, queued behind it, is awaited
+        # instead, and the live index must then be the one built for the rebuild.
+        ("POST", "/indexes/qmarket/documents/delete-batch"),
+        ("GET", "/indexes/qmarket"),
         ("DELETE", "/indexes/qmarket__rebuild"),
     ]
     assert fake.bodies("POST", "/swap-indexes") == [[{"indexes": ["qmarket", "qmarket__rebuild"]}]]
     assert [len(b) for b in fake.bodies("POST", "/indexes/qmarket__rebuild/documents")] == [1000, 1000, 345]
     assert fake.bodies("PATCH", "/indexes/qmarket__rebuild/settings") == [index_settings()]
+
+
+def test_settings_are_sent_only_when_they_differ_from_the_code():
+    fake = FakeMeili()
+    backend = backend_for(fake)
+    backend.ensure_ready()
+    backend.ensure_ready()  # every worker does this at start-up: the second time there is nothing to send
+    assert fake.bodies("PATCH", "/indexes/qmarket/settings") == [index_settings()]
+    assert backend.settings_drift() == []
+    fake.settings["qmarket"]["rankingRules"] = ["words", "typo"]
+    assert backend.settings_drift() == ["rankingRules"]
+
+
+def test_a_swap_that_did_not_happen_fails_the_rebuild_and_keeps_the_old_index():
+    fake = FakeMeili()
+
+    def ignore_swaps(request):
+        if request.url.path == "/swap-indexes":
+            return fake.task("indexSwap", None)  # accepted, yet nothing swapped
+        return None
+
+    fake.fault = ignore_swaps
+    with pytest.raises(SearchUnavailable, match="did not swap"):
+        backend_for(fake).rebuild([DOC])
+    assert fake.indexes == {"qmarket"}
 
 
 def test_a_failed_rebuild_never_swaps_and_cleans_up():
