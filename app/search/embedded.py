@@ -17,7 +17,14 @@ from pathlib import Path
 from app.search import expansion
 from app.search.highlight import highlight
 from app.search.schemas import FACETS, Hit, SearchQuery, SearchResult, SearchUnavailable
-from app.search.settings import EMBEDDED_COLUMNS, EMBEDDED_WEIGHTS, MAX_COUNTED_HITS, MAX_RANKED_HITS
+from app.search.settings import (
+    EMBEDDED_COLUMNS,
+    EMBEDDED_WEIGHTS,
+    FEW_FULL_MATCHES,
+    MAX_RELAXED_CLAUSES,
+    MAX_COUNTED_HITS,
+    MAX_RANKED_HITS,
+)
 from app.search.text import USER_DICTIONARY, document_terms, latin_words
 
 SCHEMA = """
@@ -48,6 +55,13 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) W
 INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);
 """
 _BM25 = "bm25(fts, {})".format(", ".join(str(EMBEDDED_WEIGHTS[c]) for c in EMBEDDED_COLUMNS))
+
+
+
+def _clauses_held(clauses) -> tuple[str, list]:
+    """An SQL sum: how many of the clauses a row of fts matches (one uncorrelated match per clause)."""
+    sql = " + ".join("(fts.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?))" for _ in clauses)
+    return f"({sql})", [expansion.fts_expression([clause]) for clause in clauses]
 
 
 def dictionary_fingerprint() -> int:
@@ -317,13 +331,23 @@ class EmbeddedBackend:
     def _search(self, query: SearchQuery) -> SearchResult:
         connection = self._connection()
         clauses = expansion.parse(query.q, self.vocabulary()) if query.q.strip() else []
-        # Like Meilisearch's "last" matching strategy: if every word together finds nothing, drop words
-        # from the end until something is found.
-        while True:
-            result = self._run(connection, query, clauses)
-            if result.total or len(clauses) <= 1:
-                return result
-            clauses = clauses[:-1]
+        result = self._run(connection, query, clauses, len(clauses))
+        if len(clauses) <= 1 or result.total >= FEW_FULL_MATCHES:
+            return result
+        if len(clauses) > MAX_RELAXED_CLAUSES or query.sort == "newest":
+            # A pasted paragraph, or newest first (where fewer words would mix with all of them): drop
+            # words from the end until something is found, as Meilisearch's "last".
+            while not result.total and len(clauses) > 1:
+                clauses = clauses[:-1]
+                result = self._run(connection, query, clauses, len(clauses))
+            return result
+        # Few records hold every word: records holding all but one come next, then all but two …, ranked
+        # by how many words they hold (Meilisearch's "words" rule), until the results fill a page.
+        for at_least in range(len(clauses) - 1, 0, -1):
+            result = self._run(connection, query, clauses, at_least)
+            if result.total >= FEW_FULL_MATCHES:
+                break
+        return result
 
     def _filters(self, query: SearchQuery, rowid: str) -> tuple[str, list]:
         sql, params = "", []
@@ -337,12 +361,20 @@ class EmbeddedBackend:
             params += [name, *values]
         return sql, params
 
-    def _run(self, connection: sqlite3.Connection, query: SearchQuery, clauses) -> SearchResult:
+    def _run(self, connection: sqlite3.Connection, query: SearchQuery, clauses, at_least: int) -> SearchResult:
+        """Records matching at least `at_least` of the clauses (all of them: the plain case)."""
+        held, held_params = "", []
+        if clauses and at_least < len(clauses):
+            held, held_params = _clauses_held(clauses)
         if clauses:
-            match = expansion.fts_expression(clauses)
             filter_sql, filter_params = self._filters(query, "fts.rowid")
-            base = f"SELECT fts.rowid AS rowid FROM fts WHERE fts MATCH ?{filter_sql}"
-            params = [match, *filter_params]
+            if held:
+                match = " OR ".join(f"({expansion.fts_expression([clause])})" for clause in clauses)
+                base = f"SELECT fts.rowid AS rowid FROM fts WHERE fts MATCH ? AND {held} >= ?{filter_sql}"
+                params = [match, *held_params, at_least, *filter_params]
+            else:
+                base = f"SELECT fts.rowid AS rowid FROM fts WHERE fts MATCH ?{filter_sql}"
+                params = [expansion.fts_expression(clauses), *filter_params]
         else:
             filter_sql, filter_params = self._filters(query, "d.rowid")
             base = f"SELECT d.rowid AS rowid FROM docs d WHERE 1{filter_sql}"
@@ -350,7 +382,7 @@ class EmbeddedBackend:
         total = connection.execute(f"SELECT count(*) FROM ({base} LIMIT ?)", [*params, MAX_COUNTED_HITS + 1]).fetchone()[0]
         capped = total > MAX_COUNTED_HITS
         total = min(total, MAX_COUNTED_HITS)
-        rowids = self._page(connection, query, clauses, base, params, total) if total else []
+        rowids = self._page(connection, query, clauses, base, params, total, (held, held_params)) if total else []
         facets: dict[str, dict[str, int]] = {}
         if total:
             for name, value, count in connection.execute(
@@ -362,7 +394,8 @@ class EmbeddedBackend:
         return SearchResult(total=total, hits=self._hits(connection, rowids, terms, query.language),
                             facets=facets, total_is_lower_bound=capped)
 
-    def _page(self, connection, query: SearchQuery, clauses, base: str, params: list, total: int) -> list[int]:
+    def _page(self, connection, query: SearchQuery, clauses, base: str, params: list, total: int,
+              held: tuple[str, list]) -> list[int]:
         limit_offset = [query.per_page, query.offset]
         if query.sort == "newest" or not clauses:
             sql = f"SELECT d.rowid FROM docs d WHERE d.rowid IN ({base}) ORDER BY d.sort_date DESC, d.rowid DESC LIMIT ? OFFSET ?"
@@ -373,12 +406,15 @@ class EmbeddedBackend:
             boundary = connection.execute(f"{base} ORDER BY fts.rowid DESC LIMIT 1 OFFSET ?", [*params, MAX_RANKED_HITS - 1]).fetchone()
             ranked_base, ranked_params = f"{base} AND fts.rowid >= ?", [*params, boundary[0]]
         sql = ranked_base.replace("SELECT fts.rowid AS rowid", f"SELECT fts.rowid AS rowid, {_BM25} AS score", 1)
-        # Like Meilisearch's "attribute" rule: records whose title or tags match every clause come first,
-        # whatever their text says; bm25 orders within each group.
+        # Like Meilisearch's "words" rule first: more of the query's words beat fewer (only when some
+        # records hold fewer than all). Then its "attribute" rule: records whose title or tags match every
+        # clause come first, whatever their text says; bm25 orders within each group.
+        held_sql, held_params = held
         in_title = "fts.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
-        sql += f" ORDER BY {in_title} DESC, score, fts.rowid DESC LIMIT ? OFFSET ?"
         title_match = "{title tags} : (" + expansion.fts_expression(clauses) + ")"
-        return [row[0] for row in connection.execute(sql, [*ranked_params, title_match, *limit_offset])]
+        order = f"{held_sql} DESC, {in_title} DESC" if held_sql else f"{in_title} DESC"
+        sql += f" ORDER BY {order}, score, fts.rowid DESC LIMIT ? OFFSET ?"
+        return [row[0] for row in connection.execute(sql, [*ranked_params, *held_params, title_match, *limit_offset])]
 
     def _hits(self, connection, rowids: list[int], terms: set[str], language: str) -> list[Hit]:
         if not rowids:

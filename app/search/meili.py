@@ -8,29 +8,24 @@ rejected request, a failed task) surfaces as SearchUnavailable; no httpx2 or SDK
 Needs Meilisearch >= 1.10 (localizedAttributes, and the >= 1.4 backslash rules of the filter parser).
 """
 
-import html
 import logging
-import re
 import secrets
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
-from typing import Literal
 
 import httpx2
 from meilisearch_python_sdk import Client
 from meilisearch_python_sdk.errors import MeilisearchApiError, MeilisearchError
 from meilisearch_python_sdk.index import Index
-from meilisearch_python_sdk.models.search import SearchResults
 from meilisearch_python_sdk.models.settings import MeilisearchSettings
 
 from app.search import settings as conf
+from app.search.meili_query import federated_body, page_body, relaxed_queries, render_highlight, search_body, several_words
 from app.search.meili_settings import index_settings, settings_differences
 from app.search.schemas import (
     FACETS,
-    MAX_PAGE,
-    MAX_PER_PAGE,
     Hit,
     SearchQuery,
     SearchRejected,
@@ -41,69 +36,14 @@ from app.search.schemas import (
 log = logging.getLogger(__name__)
 
 PRIMARY_KEY = "id"
-CROP_WORDS = 30  # about the 160 characters of the embedded engine's snippets
-HIGHLIGHTED = ("title", "title_zh", "summary", "summary_zh", "body", "body_zh", "tags")
-CROPPED = ("summary", "summary_zh", "body", "body_zh")
 BATCH_SIZE = 1000  # documents per request when rebuilding
 IDS_PAGE = 1000
 REBUILD_TASK_TIMEOUT = 300.0  # an operator's reindex may wait for a big batch; a request never does
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
 # Whatever goes wrong talking to the server: SDK errors, httpx2 errors the SDK lets through (read
 # timeouts, non-JSON error pages), and malformed responses (pydantic and JSON errors are ValueErrors).
 _FAILURES = (
     MeilisearchError, httpx2.HTTPError, httpx2.InvalidURL, httpx2.StreamError, ValueError, KeyError, TypeError
 )
-
-
-def quote(value: str) -> str:
-    """A filter string literal: double-quoted, backslashes and quotes escaped, so a value is only ever a value."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def build_filter(filters: dict[str, tuple[str, ...]]) -> list[list[str]]:
-    """Meilisearch's array form: the outer list is AND (across facets), each inner list OR (within one)."""
-    expression = []
-    for facet, values in filters.items():
-        if facet not in FACETS:  # as in the embedded engine: only known facets filter, and names are never quoted
-            continue
-        alternatives = [f"{facet} = {quote(str(value))}" for value in dict.fromkeys(values)]
-        if alternatives:
-            expression.append(alternatives)
-    return expression
-
-
-def query_locales(q: str) -> list[str] | None:
-    """Han characters without kana are Chinese: segment the query as the *_zh fields are segmented."""
-    return ["cmn"] if _HAN.search(q) and not _KANA.search(q) else None
-
-
-def _several_words(q: str) -> bool:
-    return len(q.split()) > 1 or bool(_HAN.search(q))  # Chinese runs are segmented into words by the engine
-
-
-def _text(value: object) -> str:
-    if isinstance(value, list):
-        return " · ".join(str(item) for item in value if item)
-    return str(value) if value else ""
-
-
-def render_highlight(formatted: dict, language: str, pre: str, post: str) -> str:
-    """Like the embedded engine: the first field with a match (reader's language first), else the summary.
-
-    Meilisearch marks matches with our placeholder tags; everything is HTML-escaped first, then the
-    placeholders become <mark> tags, so a document's own markup can never get through. Fields come in
-    as Meilisearch formats them: highlighted, and summaries and bodies cropped around the match.
-    """
-    mine, other = ("_zh", "") if language == "zh" else ("", "_zh")
-    names = [f"{name}{suffix}" for suffix in (mine, other) for name in ("title", "summary", "body")]
-    texts = {name: _text(formatted.get(name)) for name in [*names, "tags"]}
-    matched = next((text for text in texts.values() if pre in text), None)
-    fallback = (f"summary{mine}", f"body{mine}", f"title{mine}", f"summary{other}", f"body{other}", f"title{other}")
-    text = matched if matched is not None else next((texts[name] for name in fallback if texts[name]), "")
-    # Chinese is matched word by word: 稀释 and 制冷机 become one mark, as the embedded engine merges them.
-    text = text.replace(post + pre, "")
-    return html.escape(text).replace(html.escape(pre), "<mark>").replace(html.escape(post), "</mark>")
 
 
 def _batches(documents: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -177,41 +117,36 @@ class MeilisearchBackend:
     def search(self, query: SearchQuery) -> SearchResult:
         q = query.q.strip()
         with self._guard("search"):
-            results = self._search(query, q, "all")  # every word must match, as in the embedded engine
-            if not (results.total_hits or results.estimated_total_hits) and _several_words(q):
-                # Nothing has every word: like the embedded engine, settle for fewer, dropped from the end.
-                results = self._search(query, q, "last")
-            hits = [self._hit(raw, query.language) for raw in results.hits]
+            answer = self._call(f"indexes/{self.index_uid}/search", page_body(query, self._body(query, q, "all")))
+            total = answer.get("totalHits", answer.get("estimatedTotalHits")) or 0
+            federated = False
+            if total < conf.FEW_FULL_MATCHES and several_words(q):
+                if federated := query.sort != "newest" and bool(relaxed_queries(q)):
+                    # Few records hold every word: those holding fewer follow, as in the embedded engine.
+                    answer = self._call("multi-search", federated_body(query, self.index_uid, q, self._pre, self._post))
+                elif not total:
+                    # Nothing has every word (or a paste of many): settle for fewer, dropped from the end.
+                    answer = self._call(f"indexes/{self.index_uid}/search", page_body(query, self._body(query, q, "last")))
+            hits = [self._hit(raw, query.language) for raw in answer["hits"]]
             facets = {
                 name: {str(value): int(count) for value, count in values.items()}
-                for name, values in (results.facet_distribution or {}).items()
+                for name, values in (answer.get("facetDistribution") or {}).items()
                 if name in FACETS and values
             }
-        if results.total_hits is not None:
-            total, capped = results.total_hits, results.total_hits >= conf.MAX_COUNTED_HITS
-        else:  # only an estimate came back
-            total, capped = results.estimated_total_hits or 0, True
-        return SearchResult(total=total, hits=hits, facets=facets, total_is_lower_bound=capped)
+            total = answer.get("totalHits")
+            # A page-mode answer without an exact count only says "at least"; a federated answer always
+            # estimates, and its estimate is exact while the match set is small, as it is when relaxing.
+            estimated_only = total is None and not federated
+            if total is None:
+                total = int(answer["estimatedTotalHits"])
+        return SearchResult(total=total, hits=hits, facets=facets,
+                            total_is_lower_bound=total >= conf.MAX_COUNTED_HITS or estimated_only)
 
-    def _search(self, query: SearchQuery, q: str, matching_strategy: Literal["all", "last"]) -> SearchResults:
-        # Without words there is nothing to rank by relevance: browsing shows the newest first.
-        sort = ["timestamp:desc"] if query.sort == "newest" or not q else None
-        return self._search_client.index(self.index_uid).search(
-            q,
-            page=min(max(query.page, 1), MAX_PAGE),
-            hits_per_page=min(max(query.per_page, 1), MAX_PER_PAGE),  # page mode: exact totals up to maxTotalHits
-            filter=build_filter(query.filters) or None,
-            facets=list(FACETS),
-            sort=sort,
-            attributes_to_highlight=list(HIGHLIGHTED),
-            attributes_to_crop=list(CROPPED),
-            crop_length=CROP_WORDS,
-            crop_marker="…",
-            highlight_pre_tag=self._pre,
-            highlight_post_tag=self._post,
-            matching_strategy=matching_strategy,
-            locales=query_locales(q),
-        )
+    def _body(self, query: SearchQuery, q: str, matching_strategy: str) -> dict:
+        return search_body(query, q, matching_strategy, self._pre, self._post)
+
+    def _call(self, path: str, body: dict) -> dict:
+        return self._search_client._http_requests.post(path, body).json()
 
     def rebuild(self, documents: Iterable[dict]) -> int:
         """Fill a fresh index next to the live one, then swap them atomically: readers never see a gap.

@@ -39,6 +39,13 @@ RANKING_RULES = ("words", "sort", "typo", "proximity", "attribute", "exactness")
 TYPO_ONE_TYPO_FROM = 5
 TYPO_TWO_TYPOS_FROM = 9
 
+# When fewer records than this (a page) hold every word of a query, both engines add the records that hold
+# most of its words after them: three suppliers of "cryogenic microwave amplifier" may each describe their
+# product in two of the three words, and a buyer expects to see them all.
+FEW_FULL_MATCHES = 20
+# Longer queries (pastes) are relaxed by dropping words from the end instead, as Meilisearch's "last".
+MAX_RELAXED_CLAUSES = 6
+
 # Past these, counts are reported as "at least" (and the embedded engine ranks the newest matches only).
 MAX_COUNTED_HITS = 10_000
 MAX_RANKED_HITS = 2_000

@@ -21,8 +21,8 @@ def add_write_route(app):
     app.add_api_route("/_test/listings", create, methods=["POST"])
 
 
-def test_a_write_request_is_searchable_as_soon_as_it_returns(settings, engine):
-    app = create_app(settings)
+def test_a_write_request_is_searchable_as_soon_as_it_returns(engine_settings, engine):
+    app = create_app(engine_settings)
     add_write_route(app)
     with TestClient(app) as client:
         created = client.post("/_test/listings", headers=csrf_headers(client), params={"title": "Albatross cryostat"})
@@ -36,8 +36,8 @@ def test_a_write_request_is_searchable_as_soon_as_it_returns(settings, engine):
     assert body["facets"]["type"] == {"listing": 1, "job": 1, "organization": 1}
 
 
-def test_filters_pagination_and_language(settings, engine):
-    app = create_app(settings)
+def test_filters_pagination_and_language(engine_settings, engine):
+    app = create_app(engine_settings)
     add_write_route(app)
     with TestClient(app) as client:
         for n in range(3):
@@ -103,7 +103,7 @@ def test_when_search_is_down_search_says_so_and_writes_still_succeed(settings, e
     assert pending(engine) == 3  # kept for when search is back
 
 
-def test_a_stale_index_never_shows_a_hidden_record(settings, engine):
+def test_a_stale_index_never_shows_a_hidden_record(engine_settings, engine):
     from sqlmodel import select
 
     from app.db import unit_of_work
@@ -111,7 +111,7 @@ def test_a_stale_index_never_shows_a_hidden_record(settings, engine):
     from app.models.states import OrgStatus
     from app.organizations.service import set_status
 
-    app = create_app(settings)
+    app = create_app(engine_settings)
     add_write_route(app)
     with TestClient(app) as client:
         listing_id = client.post("/_test/listings", headers=csrf_headers(client), params={"title": "Gannet magnetometer"}).json()["listing"]

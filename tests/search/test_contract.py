@@ -188,3 +188,32 @@ def test_an_unusable_index_raises_search_unavailable(tmp_path):
     (tmp_path / "dir.db").mkdir()
     with pytest.raises(SearchUnavailable):
         EmbeddedBackend(str(tmp_path / "dir.db")).ensure_ready()
+
+
+AMPLIFIERS = [
+    # One supplier says all three words; two say two of them; one says only one.
+    ("listing-101", "Cryogenic microwave amplifier LNA-4", "低温微波放大器", "A cryogenic microwave amplifier for qubit readout."),
+    ("listing-102", "HEMT microwave amplifier", "微波放大器", "Low-noise amplifier, 4–8 GHz, for the mixing chamber plate."),
+    ("listing-103", "Cryogenic low-noise amplifier", "低温放大器", "A cryogenic amplifier for qubit readout at 4 K."),
+    ("listing-104", "Cryogenic dewar", "低温杜瓦", "Liquid helium storage."),
+]
+
+
+def amplifier_documents() -> list[dict]:
+    template = next(d for d in documents() if d["id"] == "listing-1")
+    return [dict(template, id=doc_id, record_id=int(doc_id.split("-")[1]), slug=doc_id, title=title, title_zh=title_zh,
+                 summary=body, summary_zh="", body="", body_zh=title_zh, tags=[], org_slug=f"supplier-{n}",
+                 org_name=f"Supplier {n}", org_name_zh="")
+            for n, (doc_id, title, title_zh, body) in enumerate(AMPLIFIERS)]
+
+
+@pytest.mark.parametrize("q", ["cryogenic microwave amplifier", "低温 微波 放大器"])
+def test_when_few_records_hold_every_word_those_holding_most_follow(backend, q):
+    """A buyer expects every amplifier supplier in the top five, not only the one whose text says all three
+    words; the one that does comes first, and one word alone (a dewar) never beats two."""
+    backend.upsert(amplifier_documents())
+    top = [f"{hit.type}-{hit.id}" for hit in backend.search(SearchQuery(q=q, per_page=5, language="en")).hits]
+    assert top[0] == "listing-101", top
+    assert {"listing-102", "listing-103"} <= set(top[:3]), top
+    if "listing-104" in top:
+        assert top.index("listing-104") > max(top.index("listing-102"), top.index("listing-103")), top

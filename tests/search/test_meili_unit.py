@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from meilisearch_python_sdk.models.settings import MeilisearchSettings
 
 from app.search import settings as conf
-from app.search.meili import MeilisearchBackend, build_filter, index_settings, quote, render_highlight
+from app.search.meili import MeilisearchBackend
+from app.search.meili_query import build_filter, quote, render_highlight
+from app.search.meili_settings import index_settings
 from app.search.schemas import FACETS, SearchQuery, SearchUnavailable
 
 # ---- settings --------------------------------------------------------------------------------------------
@@ -232,6 +234,10 @@ class FakeMeili:
                                                   "total": len(self.documents)})
             case "POST", ["indexes", uid, "search"]:
                 return httpx2.Response(200, json=self.search(body))
+            case "POST", ["multi-search"]:
+                answer = self.search(body)
+                answer["estimatedTotalHits"] = answer.pop("totalHits")
+                return httpx2.Response(200, json=answer)
             case "POST", ["swap-indexes"]:
                 first, second = body[0]["indexes"]
                 self.created[first], self.created[second] = self.created[second], self.created[first]
@@ -434,14 +440,29 @@ def test_newest_and_browsing_sort_by_date_and_chinese_is_segmented_as_chinese():
     assert (bodies[-1]["page"], bodies[-1]["hitsPerPage"]) == (1000, 100)
 
 
-def test_when_nothing_has_every_word_fewer_words_are_accepted():
+def test_when_few_records_have_every_word_a_federated_search_adds_those_with_fewer():
+    fake = FakeMeili()
+    fake.search = lambda body: search_answer([], total=3 if "federation" in body else 1)
+    backend = backend_for(fake)
+    assert backend.search(SearchQuery(q="dilution xyzzy")).total == 3
+    [federated] = fake.bodies("POST", "/multi-search")
+    queries = [(q["q"], q["matchingStrategy"], q.get("federationOptions", {}).get("weight")) for q in federated["queries"]]
+    assert queries == [("dilution xyzzy", "all", None), ("xyzzy", "all", 0.5), ("dilution", "all", 0.5),
+                       ("dilution xyzzy", "frequency", 0.25)]
+    assert federated["federation"]["facetsByIndex"] == {"qmarket": list(FACETS)}
+    assert all(q["indexUid"] == "qmarket" and q["highlightPreTag"] == federated["queries"][0]["highlightPreTag"]
+               for q in federated["queries"])
+
+
+def test_one_word_and_newest_first_fall_back_to_dropping_words_only_when_nothing_matches():
     fake = FakeMeili()
     fake.search = lambda body: search_answer([], total=0 if body["matchingStrategy"] == "all" else 3)
     backend = backend_for(fake)
-    assert backend.search(SearchQuery(q="dilution xyzzy")).total == 3
+    assert backend.search(SearchQuery(q="dilution xyzzy", sort="newest")).total == 3
     assert [b["matchingStrategy"] for b in fake.bodies("POST", "/indexes/qmarket/search")] == ["all", "last"]
     assert backend.search(SearchQuery(q="xyzzy")).total == 0  # one word: nothing to drop
     assert len(fake.bodies("POST", "/indexes/qmarket/search")) == 3
+    assert fake.bodies("POST", "/multi-search") == []
 
 
 def test_search_answers_become_hits_with_escaped_highlights():

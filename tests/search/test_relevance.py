@@ -8,7 +8,9 @@ import pytest
 
 from app.search import service
 from app.search.embedded import EmbeddedBackend
+from app.search.meili import MeilisearchBackend
 from app.search.schemas import SearchQuery
+from tests.helpers import ENGINE_NAMES
 
 JUDGEMENTS = [
     # (query, type filter or None, k, slugs that must all be in the top k)
@@ -65,13 +67,21 @@ JUDGEMENTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def demo_index(demo_database, tmp_path_factory):
+@pytest.fixture(scope="module", params=ENGINE_NAMES)
+def demo_index(request, demo_database, tmp_path_factory):
+    """The demo data indexed by each engine: the same judgements hold on both."""
     engine, _ = demo_database
-    backend = EmbeddedBackend(str(tmp_path_factory.mktemp("relevance") / "index.db"))
+    if request.param == "embedded":
+        backend = EmbeddedBackend(str(tmp_path_factory.mktemp("relevance") / "index.db"))
+    else:
+        meili = request.getfixturevalue("meili")
+        backend = MeilisearchBackend(meili.server.url, meili.keys.admin, search_key=meili.keys.search,
+                                     index_uid=meili.new_index())
     backend.ensure_ready()
     service.reindex(engine, backend)
     yield backend
+    if isinstance(backend, MeilisearchBackend):
+        backend.drop_index()
     backend.close()
 
 

@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
@@ -13,6 +14,13 @@ from app.search.service import drain_all
 from tests.factories import make_job, make_listing, make_org
 
 HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def client(engine_settings, engine):
+    """The app on each search engine in turn: the page and its fragment must not depend on which."""
+    with TestClient(create_app(engine_settings)) as test_client:
+        yield test_client
 
 
 def indexed(client, session) -> None:
