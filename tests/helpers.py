@@ -24,3 +24,18 @@ def app_routes(routes):
             yield from app_routes(inner.routes)
         elif isinstance(route, APIRoute):
             yield route
+
+
+def add_write_route(app):
+    """POST /_test/listings?title=…: one request that writes an organisation, a listing and a job through the
+    services, as the member pages do, for tests of what follows a write (the drain, the index)."""
+    from app.deps import SessionDep
+    from tests.factories import make_job, make_listing, make_org
+
+    def create(session: SessionDep, title: str) -> dict:
+        org = make_org(session, name=f"{title} Ltd")
+        listing = make_listing(session, org, title=title)
+        make_job(session, org, title=f"{title} engineer")
+        return {"listing": listing.id}
+
+    app.add_api_route("/_test/listings", create, methods=["POST"])

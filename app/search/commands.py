@@ -1,6 +1,8 @@
 """`qmarket search …`: rebuild, drain and verify the index, and make the app's Meilisearch keys."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -12,16 +14,20 @@ from app.db import create_db_engine
 search_app = typer.Typer(help="The search index (derived from the database; always rebuildable).", no_args_is_help=True)
 
 
-def search_backend(settings, *, prepare: bool = True):
-    """The configured engine; `prepare` creates the index and brings its settings in line first."""
+@contextmanager
+def search_backend(settings, *, prepare: bool = True) -> Iterator:
+    """The configured engine, closed afterwards; `prepare` creates the index and brings its settings in line."""
     from app.search.backend import create_backend
     from app.search.text import load_segmenter
 
     load_segmenter()
     backend = create_backend(settings)
-    if prepare:
-        backend.ensure_ready()
-    return backend
+    try:
+        if prepare:
+            backend.ensure_ready()
+        yield backend
+    finally:
+        backend.close()
 
 
 def deliver_outbox(engine, settings) -> None:
@@ -30,7 +36,8 @@ def deliver_outbox(engine, settings) -> None:
     from app.search.service import drain_all
 
     try:
-        report = drain_all(engine, search_backend(settings))
+        with search_backend(settings) as backend:
+            report = drain_all(engine, backend)
     except SearchUnavailable as exc:
         console.print(f"search index not updated ({exc}); run `qmarket search drain` later")
         return
@@ -50,8 +57,7 @@ def search_reindex() -> None:
     settings = get_settings()
     engine = create_db_engine(settings)
     try:
-        backend = search_backend(settings)
-        with progress_bar() as bar:
+        with search_backend(settings) as backend, progress_bar() as bar:
             task = bar.add_task("documents", total=visible_keys_count(engine))
             count = reindex(engine, backend, progress=lambda done: bar.update(task, completed=done))
     except SearchUnavailable as exc:
@@ -70,7 +76,8 @@ def search_drain() -> None:
     settings = get_settings()
     engine = create_db_engine(settings)
     try:
-        report = drain_all(engine, search_backend(settings))
+        with search_backend(settings) as backend:
+            report = drain_all(engine, backend)
         left = pending(engine)
     except SearchUnavailable as exc:
         fail(f"search engine unavailable: {exc}")
@@ -91,7 +98,8 @@ def search_verify() -> None:
     engine = create_db_engine(settings)
     try:
         # Not prepared: setting the index up would quietly repair the settings this is meant to report.
-        result = verify(engine, search_backend(settings, prepare=False))
+        with search_backend(settings, prepare=False) as backend:
+            result = verify(engine, backend)
     except SearchUnavailable as exc:
         fail(f"search engine unavailable: {exc}")
     finally:

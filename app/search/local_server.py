@@ -48,7 +48,7 @@ class LocalMeilisearch:
     binary: Path
     folder: Path
     port: int = field(default_factory=free_port)
-    master_key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    master_key: str = field(default_factory=lambda: secrets.token_hex(24))
     process: subprocess.Popen | None = None
 
     @property
@@ -59,7 +59,7 @@ class LocalMeilisearch:
         log = (self.folder / "meilisearch.log").open("ab")
         self.process = subprocess.Popen(
             [str(self.binary), "--db-path", str(self.folder / "data"), "--http-addr", f"127.0.0.1:{self.port}",
-             "--master-key", self.master_key, "--no-analytics", "--env", "development",
+             f"--master-key={self.master_key}", "--no-analytics", "--env", "development",
              "--max-indexing-threads", "2", "--log-level", "WARN"],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )

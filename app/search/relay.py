@@ -33,8 +33,8 @@ class OutboxRelay:
             log.warning("search index not updated (%s rows kept for retry): %s", report.failed, report.error)
         return report
 
-    async def run_forever(self, interval: float = RETRY_SECONDS) -> None:
+    async def run_forever(self, interval: float | None = None) -> None:
         """The retry loop: delivers rows that failed earlier or were left by a crash."""
         while True:
             await asyncio.to_thread(self.drain)
-            await asyncio.sleep(interval)
+            await asyncio.sleep(interval or RETRY_SECONDS)

@@ -24,6 +24,8 @@ from app.search.documents import document_id, job_document, listing_document, or
 from app.search.schemas import SearchRejected, SearchUnavailable
 
 DocKey = tuple[str, int]
+# A failed delivery is retried after 10 s, 20 s, 40 s … (5 s × 2^attempts), at most every 10 minutes.
+RETRY_BASE_SECONDS = 5.0
 MAX_BACKOFF = timedelta(minutes=10)
 
 
@@ -175,7 +177,7 @@ def _postpone(engine: Engine, row_ids: list[int], error: str, *, now: datetime) 
         for row in session.exec(select(SearchOutbox).where(col(SearchOutbox.id).in_(row_ids))).all():
             row.attempts += 1
             row.last_error = error[:1000]
-            row.available_at = now + min(MAX_BACKOFF, timedelta(seconds=5 * 2 ** min(row.attempts, 10)))
+            row.available_at = now + min(MAX_BACKOFF, timedelta(seconds=RETRY_BASE_SECONDS * 2 ** min(row.attempts, 10)))
 
 
 def drain_all(engine: Engine, backend: SearchBackend, *, now: datetime | None = None) -> DrainReport:

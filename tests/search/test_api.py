@@ -2,23 +2,9 @@
 
 from fastapi.testclient import TestClient
 
-from app.deps import SessionDep
 from app.main import create_app
 from app.search.schemas import SearchUnavailable
-from tests.factories import make_job, make_listing, make_org
-from tests.helpers import csrf_headers
-
-
-def add_write_route(app):
-    """A stand-in for the member pages (a later feature): a request that writes through the services."""
-
-    def create(session: SessionDep, title: str) -> dict:
-        org = make_org(session, name=f"{title} Ltd")
-        listing = make_listing(session, org, title=title)
-        make_job(session, org, title=f"{title} engineer")
-        return {"listing": listing.id}
-
-    app.add_api_route("/_test/listings", create, methods=["POST"])
+from tests.helpers import add_write_route, csrf_headers
 
 
 def test_a_write_request_is_searchable_as_soon_as_it_returns(engine_settings, engine):
