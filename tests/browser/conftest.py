@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from app.main import create_app
 from app.migrations import upgrade
 from app.search.backend import create_backend
 from app.search.service import drain_all
+from tests.helpers import ENGINE_NAMES
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -85,17 +87,10 @@ def _wait_until_healthy(url: str, thread: threading.Thread) -> None:
     raise RuntimeError(f"the app server did not answer {url}/healthz within {STARTUP_SECONDS} s")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
-    folder = tmp_path_factory.mktemp("browser-app")
-    settings = Settings(
-        environment="test",
-        database_url=f"sqlite:///{folder}/qmarket.db",
-        search_path=str(folder / "search.db"),
-        secret_key="browser-tests-secret-key-only",
-    )
+@contextmanager
+def _serving(settings: Settings) -> Iterator[LiveServer]:
+    """The app for these settings, on a migrated database with the demo data, served by uvicorn."""
     _prepare_database(settings)
-
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))  # a free port, held from now on: no race with another process
@@ -112,6 +107,30 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         server.should_exit = True
         thread.join(timeout=10)
         listener.close()
+
+
+def _browser_settings(folder: Path) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=f"sqlite:///{folder}/qmarket.db",
+        search_path=str(folder / "search.db"),
+        secret_key="browser-tests-secret-key-only",
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    with _serving(_browser_settings(tmp_path_factory.mktemp("browser-app"))) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def meili_live_server(tmp_path_factory, meili) -> Iterator[LiveServer]:
+    """The same app on the real Meilisearch server (an index of its own), for the journeys run on both engines."""
+    index = meili.new_index()
+    with _serving(meili.settings(_browser_settings(tmp_path_factory.mktemp("browser-meili")), index)) as server:
+        yield server
+    meili.drop(index)
 
 
 @pytest.fixture(scope="module")
@@ -172,19 +191,31 @@ def sign_in(page, email: str, password: str = MEMBER_PASSWORD) -> None:
     page.wait_for_url(re.compile(r"/account$"))
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh page (own cookies and storage) that reads Chinese first, like most of the alliance. Any CSP
-    violation or JavaScript dialog during the test fails it."""
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-    )
+@contextmanager
+def _page_on(browser, server: LiveServer):
+    context = browser.new_context(base_url=server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
     watch = watched(page)
     yield page
     context.close()
     watch.assert_clean()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page (own cookies and storage) that reads Chinese first, like most of the alliance. Any CSP
+    violation or JavaScript dialog during the test fails it."""
+    with _page_on(browser, live_server) as page:
+        yield page
+
+
+@pytest.fixture(params=ENGINE_NAMES)
+def page_on_each_engine(request, browser):
+    """As `page`, once against the app on the embedded engine and once on Meilisearch."""
+    server = request.getfixturevalue("live_server" if request.param == "embedded" else "meili_live_server")
+    with _page_on(browser, server) as page:
+        yield page
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,8 @@ def live_search(page, text: str) -> None:
     page.wait_for_selector(f'h1:has-text("{text}")')
 
 
-def test_live_search_in_chinese_updates_results_without_a_page_load(page):
+def test_live_search_in_chinese_updates_results_without_a_page_load(page_on_each_engine):
+    page = page_on_each_engine
     loaded(page, "/")
     live_search(page, "稀释制冷机")
 
@@ -41,7 +42,8 @@ def test_live_search_in_chinese_updates_results_without_a_page_load(page):
     assert page.locator("section[aria-live=polite]").count() == 1
 
 
-def test_an_english_query_with_typos_finds_the_bf_400(page):
+def test_an_english_query_with_typos_finds_the_bf_400(page_on_each_engine):
+    page = page_on_each_engine
     loaded(page, "/?lang=en")
     live_search(page, "dilutoin refrigerater")
 
