@@ -135,6 +135,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(member_api_router)
     app.include_router(token_router)
     logging.basicConfig(level=logging.INFO)
+    for chatty in ("httpx", "httpx2"):  # one line per Meilisearch call would bury the access log
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     return app
 
 

@@ -6,6 +6,7 @@ rebuilt from it at every start) and is stopped with the app on Ctrl-C. The app g
 """
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,15 @@ from app.search.local_server import LocalServerUnavailable, start_local
 QMARKET = str(Path(sys.executable).with_name("qmarket"))
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # Ctrl-C, or a TERM from a process manager: stop the app, then the server (even when started in the
+    # background, where a shell would have told this process to ignore Ctrl-C).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server = start_local()
     except LocalServerUnavailable as exc:
