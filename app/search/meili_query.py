@@ -17,6 +17,13 @@ from app.search.schemas import FACETS, MAX_PAGE, MAX_PER_PAGE, SearchQuery
 CROP_WORDS = 30  # about the 160 characters of the embedded engine's snippets
 HIGHLIGHTED = ("title", "title_zh", "summary", "summary_zh", "body", "body_zh", "tags")
 CROPPED = ("summary", "summary_zh", "body", "body_zh")
+# What a hit carries back: what result cards and the API show, never the long texts (20 documents with
+# their descriptions made answers of 100 kB and more, and a large answer costs more than the search). The
+# bodies come back cropped around the match, in `_formatted`.
+RETRIEVED = ("id", "type", "record_id", "slug", "url", "title", "title_zh", "summary", "summary_zh", "org_slug",
+             "org_name", "org_name_zh", "category", "country", "region", "city", "org_type", "membership", "kind",
+             "function", "employment_type", "workplace", "tags", "timestamp", "domains", "trl", "expires_at")
+CROPPED_ONLY = ("body", "body_zh")
 # Federated scores are multiplied by these: records holding every word stay ahead of those holding fewer.
 WEIGHT_ALL_BUT_ONE = 0.5
 WEIGHT_RAREST_WORDS = 0.25
@@ -94,6 +101,7 @@ def search_body(query: SearchQuery, q: str, matching_strategy: str, pre: str, po
         "filter": build_filter(query.filters) or None,
         # Without words there is nothing to rank by relevance: browsing shows the newest first.
         "sort": ["timestamp:desc"] if query.sort == "newest" or not q else None,
+        "attributesToRetrieve": list(RETRIEVED),
         "attributesToHighlight": list(HIGHLIGHTED),
         "attributesToCrop": list(CROPPED),
         "cropLength": CROP_WORDS,
