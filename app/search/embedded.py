@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app.search import expansion
+from app.search.facet_index import FacetIndex, bitset, rowids_of
 from app.search.highlight import highlight
 from app.search.schemas import FACETS, Hit, SearchQuery, SearchResult, SearchUnavailable
 from app.search.settings import (
@@ -64,6 +65,15 @@ def _clauses_held(clauses) -> tuple[str, list]:
     return f"({sql})", [expansion.fts_expression([clause]) for clause in clauses]
 
 
+# Upserts of more documents than this drop the facet bitsets (reloaded at the next search) instead of
+# updating them row by row.
+MAX_CACHED_UPDATE = 200
+# A text match is counted over at most this many of its newest rows: past it, counts are "at least".
+MAX_MATCHED_ROWS = 50_000
+# Browsing few candidates: sort them by date in SQL; many: walk the date index and skip the others.
+MAX_LISTED_CANDIDATES = 2_000
+
+
 def dictionary_fingerprint() -> int:
     return zlib.crc32(USER_DICTIONARY.read_bytes())
 
@@ -100,6 +110,9 @@ class EmbeddedBackend:
         self._vocabulary: expansion.Vocabulary | None = None
         self._vocabulary_generation: int | None = None  # the index generation the cached vocabulary matches
         self._vocabulary_lock = threading.Lock()  # one thread loads it; the others wait for that load
+        self._facets: FacetIndex | None = None  # facet values as bitsets, kept like the vocabulary
+        self._facets_generation: int | None = None
+        self._facets_lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         # Connections are shared across threads only through close(): it waits until no call is using
         # one (a connection closed under a running statement crashes the process).
@@ -173,12 +186,13 @@ class EmbeddedBackend:
             try:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
-                    before, vocabulary = self._generation(connection), self._vocabulary
+                    before, vocabulary, facets = self._generation(connection), self._vocabulary, self._facets
                     work(connection)
                     connection.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
                     connection.execute("COMMIT")
                 except BaseException:
                     connection.execute("ROLLBACK")
+                    self._vocabulary = self._facets = None  # they may hold part of what was rolled back
                     raise
             except sqlite3.Error as exc:
                 raise SearchUnavailable(f"search index write failed: {exc}") from exc
@@ -186,6 +200,8 @@ class EmbeddedBackend:
             # before, it matches it now. (If another process had written, it stays stale and reloads.)
             if vocabulary is not None and self._vocabulary is vocabulary and self._vocabulary_generation == before:
                 self._vocabulary_generation = before + 1
+            if facets is not None and self._facets is facets and self._facets_generation == before:
+                self._facets_generation = before + 1
 
     @staticmethod
     def _generation(connection: sqlite3.Connection) -> int:
@@ -196,6 +212,8 @@ class EmbeddedBackend:
         for doc_id in ids:
             row = connection.execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()
             if row:
+                if self._facets is not None:
+                    self._facets.remove(row[0], connection.execute("SELECT name, value FROM facets WHERE rowid = ?", row))
                 connection.execute("DELETE FROM fts WHERE rowid = ?", row)
                 connection.execute("DELETE FROM facets WHERE rowid = ?", row)
                 connection.execute("DELETE FROM docs WHERE rowid = ?", row)
@@ -215,10 +233,11 @@ class EmbeddedBackend:
                 "INSERT INTO fts (rowid, title, tags, org, body) VALUES (?, ?, ?, ?, ?)",
                 (rowid, columns["title"], columns["tags"], columns["org"], columns["body"]),
             )
-            connection.executemany(
-                "INSERT OR IGNORE INTO facets (name, value, rowid) VALUES (?, ?, ?)",
-                [(name, value, rowid) for name, value in facet_rows(document)],
-            )
+            pairs = facet_rows(document)
+            connection.executemany("INSERT OR IGNORE INTO facets (name, value, rowid) VALUES (?, ?, ?)",
+                                   [(name, value, rowid) for name, value in pairs])
+            if self._facets is not None:
+                self._facets.add(rowid, pairs)
             new_terms.update(set(" ".join(columns.values()).split()))
             new_words.update(written_words(document))
         connection.executemany("INSERT OR IGNORE INTO words (word, term) VALUES (?, ?)", new_words.items())
@@ -228,6 +247,9 @@ class EmbeddedBackend:
     def upsert(self, documents: list[dict]) -> None:
         if not documents:
             return
+
+        if len(documents) > MAX_CACHED_UPDATE:
+            self._facets = None  # a big batch: reloading once is cheaper than updating every bitset per row
 
         def work(connection: sqlite3.Connection) -> None:
             self._remove(connection, [d["id"] for d in documents])
@@ -261,9 +283,9 @@ class EmbeddedBackend:
                                (dictionary_fingerprint(),))
 
         self.ensure_ready()
-        self._vocabulary = None
+        self._vocabulary = self._facets = None
         self._write(work)
-        self._vocabulary = None
+        self._vocabulary = self._facets = None
         return count
 
     def settings_drift(self) -> list[str]:
@@ -321,6 +343,23 @@ class EmbeddedBackend:
                 self._vocabulary_generation = generation
             return self._vocabulary
 
+    def facet_index(self) -> FacetIndex:
+        """Cached like the vocabulary: kept up to date by this process's writes, reloaded after another's."""
+        connection = self._connection()
+        if self._facets is not None and self._generation(connection) == self._facets_generation:
+            return self._facets
+        with self._facets_lock:
+            generation = self._generation(connection)
+            if self._facets is None or generation != self._facets_generation:
+                connection.execute("BEGIN")
+                try:
+                    generation = self._generation(connection)
+                    facets = FacetIndex(connection.execute("SELECT name, value, rowid FROM facets"))
+                finally:
+                    connection.execute("COMMIT")
+                self._facets, self._facets_generation = facets, generation
+            return self._facets
+
     def search(self, query: SearchQuery) -> SearchResult:
         try:
             with self._in_use():
@@ -362,37 +401,72 @@ class EmbeddedBackend:
         return sql, params
 
     def _run(self, connection: sqlite3.Connection, query: SearchQuery, clauses, at_least: int) -> SearchResult:
-        """Records matching at least `at_least` of the clauses (all of them: the plain case)."""
+        """Records matching at least `at_least` of the clauses (all of them: the plain case).
+
+        The text match gives the rows (newest first, at most MAX_MATCHED_ROWS); filters, the count and the
+        facet counts are bitset operations on them (app/search/facet_index.py); SQL ranks the page.
+        """
         held, held_params = "", []
         if clauses and at_least < len(clauses):
             held, held_params = _clauses_held(clauses)
         if clauses:
-            filter_sql, filter_params = self._filters(query, "fts.rowid")
             if held:
                 match = " OR ".join(f"({expansion.fts_expression([clause])})" for clause in clauses)
-                base = f"SELECT fts.rowid AS rowid FROM fts WHERE fts MATCH ? AND {held} >= ?{filter_sql}"
-                params = [match, *held_params, at_least, *filter_params]
+                match_base = f"SELECT fts.rowid AS rowid FROM fts WHERE fts MATCH ? AND {held} >= ?"
+                match_params = [match, *held_params, at_least]
             else:
-                base = f"SELECT fts.rowid AS rowid FROM fts WHERE fts MATCH ?{filter_sql}"
-                params = [expansion.fts_expression(clauses), *filter_params]
+                match_base = "SELECT fts.rowid AS rowid FROM fts WHERE fts MATCH ?"
+                match_params = [expansion.fts_expression(clauses)]
+            filter_sql, filter_params = self._filters(query, "fts.rowid")
         else:
+            match_base, match_params = "SELECT d.rowid AS rowid FROM docs d WHERE 1", []
             filter_sql, filter_params = self._filters(query, "d.rowid")
-            base = f"SELECT d.rowid AS rowid FROM docs d WHERE 1{filter_sql}"
-            params = filter_params
-        total = connection.execute(f"SELECT count(*) FROM ({base} LIMIT ?)", [*params, MAX_COUNTED_HITS + 1]).fetchone()[0]
-        capped = total > MAX_COUNTED_HITS
-        total = min(total, MAX_COUNTED_HITS)
-        rowids = self._page(connection, query, clauses, base, params, total, (held, held_params)) if total else []
-        facets: dict[str, dict[str, int]] = {}
-        if total:
-            for name, value, count in connection.execute(
-                f"SELECT name, value, count(*) FROM facets WHERE rowid IN ({base} LIMIT ?) GROUP BY name, value",
-                [*params, MAX_COUNTED_HITS],
-            ):
-                facets.setdefault(name, {})[value] = count
+        base, params = match_base + filter_sql, [*match_params, *filter_params]
+
+        facet_index = self.facet_index()
+        narrowed = facet_index.matching(query.filters, FACETS)
+        matched_only_newest = False
+        if clauses:
+            rows = [row[0] for row in connection.execute(f"{match_base} ORDER BY fts.rowid DESC LIMIT ?",
+                                                         [*match_params, MAX_MATCHED_ROWS + 1])]
+            matched_only_newest = len(rows) > MAX_MATCHED_ROWS
+            candidates = bitset(rows[:MAX_MATCHED_ROWS])
+        else:
+            candidates = facet_index.everything()
+        if narrowed is not None:
+            candidates &= narrowed
+        count = candidates.bit_count()
+        capped = count > MAX_COUNTED_HITS or matched_only_newest
+        total = min(count, MAX_COUNTED_HITS)
+        if not total:
+            rowids = []
+        elif clauses:
+            rowids = self._page(connection, query, clauses, base, params, total, (held, held_params))
+        else:
+            rowids = self._newest(connection, query, candidates, count)
         terms = set().union(*(c.terms() for c in clauses)) if clauses else set()
         return SearchResult(total=total, hits=self._hits(connection, rowids, terms, query.language),
-                            facets=facets, total_is_lower_bound=capped)
+                            facets=facet_index.counts(candidates), total_is_lower_bound=capped)
+
+    @staticmethod
+    def _newest(connection, query: SearchQuery, candidates: int, count: int) -> list[int]:
+        """A page of the candidate rows, newest first: by the date index, skipping rows not wanted."""
+        if count <= MAX_LISTED_CANDIDATES:
+            ids = rowids_of(candidates)
+            marks = ", ".join("?" for _ in ids)
+            sql = f"SELECT rowid FROM docs WHERE rowid IN ({marks}) ORDER BY sort_date DESC, rowid DESC LIMIT ? OFFSET ?"
+            return [row[0] for row in connection.execute(sql, [*ids, query.per_page, query.offset])]
+        page, skip = [], query.offset
+        wanted = candidates.to_bytes((candidates.bit_length() + 7) // 8, "little")  # a bit test without shifts
+        for (rowid,) in connection.execute("SELECT rowid FROM docs ORDER BY sort_date DESC, rowid DESC"):
+            if rowid >> 3 < len(wanted) and wanted[rowid >> 3] >> (rowid & 7) & 1:
+                if skip:
+                    skip -= 1
+                    continue
+                page.append(rowid)
+                if len(page) == query.per_page:
+                    break
+        return page
 
     def _page(self, connection, query: SearchQuery, clauses, base: str, params: list, total: int,
               held: tuple[str, list]) -> list[int]:

@@ -68,11 +68,21 @@ def build_documents(session: Session, keys: set[DocKey], *, now: datetime) -> di
     return documents
 
 
-def visible_keys(session: Session, *, now: datetime) -> set[DocKey]:
-    keys = {("organization", i) for i in session.exec(visible_organizations().with_only_columns(Organization.id))}
-    listings = visible_listings(confirmed_after=confirmed_since(now)).with_only_columns(Listing.id)
-    keys |= {("listing", i) for i in session.exec(listings)}
-    keys |= {("job", i) for i in session.exec(live_jobs(now).with_only_columns(Job.id))}
+def visible_keys(session: Session, *, now: datetime, among: set[DocKey] | None = None) -> set[DocKey]:
+    """What search may show, by the pages' own named queries; `among` asks only about these records."""
+    queries = {
+        "organization": (visible_organizations().with_only_columns(Organization.id), Organization.id),
+        "listing": (visible_listings(confirmed_after=confirmed_since(now)).with_only_columns(Listing.id), Listing.id),
+        "job": (live_jobs(now).with_only_columns(Job.id), Job.id),
+    }
+    keys: set[DocKey] = set()
+    for doc_type, (query, id_column) in queries.items():
+        if among is not None:
+            ids = [record_id for kind, record_id in among if kind == doc_type]
+            if not ids:
+                continue
+            query = query.where(col(id_column).in_(ids))
+        keys |= {(doc_type, record_id) for record_id in session.exec(query)}
     return keys
 
 
@@ -91,11 +101,9 @@ def drop_hidden_hits(engine: Engine, hits: list) -> list:
     """Keep only hits the database still shows: the index may lag behind a just-hidden record."""
     if not hits:
         return hits
-    now = utcnow()
     with new_session(engine, write=False) as session:
-        wanted = {(h.type, h.id) for h in hits}
-        current = build_documents(session, wanted, now=now)
-    return [h for h in hits if current.get((h.type, h.id)) is not None]
+        shown = visible_keys(session, now=utcnow(), among={(h.type, h.id) for h in hits})
+    return [h for h in hits if (h.type, h.id) in shown]
 
 
 def backlog(engine: Engine) -> dict[str, float | int]:
