@@ -5,7 +5,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.accounts.routes import router as accounts_router
@@ -17,7 +17,7 @@ from app.community.routes import router as community_router
 from app.config import PROJECT_ROOT, Settings, get_settings, production_problems
 from app.db import create_db_engine
 from app.errors import install_error_handlers
-from app.i18n import LANG_COOKIE, parse_language
+from app.language_cookie import RememberLanguage
 from app.jobs.moderation import expire_periodically
 from app.jobs.review import router as job_review_router
 from app.jobs.routes import router as jobs_router
@@ -52,9 +52,6 @@ from app.workspace.routes import router as workspace_router
 from app.workspace.token_routes import router as token_router
 
 log = logging.getLogger("qmarket")
-
-ONE_YEAR = 365 * 24 * 3600
-
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -98,14 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search_breaker = CircuitBreaker()
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def remember_language(request: Request, call_next) -> Response:
-        response = await call_next(request)
-        chosen = parse_language(request.query_params.get("lang"))
-        if chosen and request.cookies.get(LANG_COOKIE) != chosen:
-            response.set_cookie(LANG_COOKIE, chosen, max_age=ONE_YEAR, samesite="lax", httponly=True)
-        return response
-
+    app.add_middleware(RememberLanguage)  # innermost: sets the cookie on whatever the routes answer
     app.add_middleware(Throttle, per_minute=settings.public_requests_per_minute)  # before any route or database work
     app.add_middleware(BodySizeLimit)  # inside SecurityHeaders: its 413 gets the headers too
     app.add_middleware(SecurityHeaders, https_only=settings.https)

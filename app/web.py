@@ -1,6 +1,7 @@
 """Rendering pages: Jinja2 templates, the whole page or one block of it for htmx, in the reader's language."""
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from jinja2_fragments import render_block
@@ -96,10 +98,19 @@ def is_htmx(request: Request) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def country_name(code: str | None, language: str) -> str:
     if not code:
         return ""
     return Locale.parse(BABEL_LOCALES[language]).territories.get(code, code)
+
+
+def format_number(value: object, babel_locale: str) -> str:
+    """Whole numbers as both our languages write them (1,234); anything else through Babel. A result page
+    formats a few dozen counts, and Babel parses its locale data on every call."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return format_decimal(value, locale=babel_locale)
 
 
 def province_name(code: str | None, language: str) -> str:
@@ -161,7 +172,7 @@ def _context(request: Request, language: str) -> dict[str, Any]:
         "field_label": lambda name: _GETTEXT_PLAIN[language](FIELD_LABELS[name]) if name in FIELD_LABELS else name,
         "format_date": format_date,
         "format_datetime": format_datetime,
-        "format_number": lambda value: format_decimal(value, locale=babel_locale),
+        "format_number": lambda value: format_number(value, babel_locale),
         "url_with_lang": url_with_lang,
         "url_with": lambda **changes: url_with(request, **changes),
         "toggled": lambda name, value: toggled(request, name, value),

@@ -76,10 +76,12 @@ def visible_listings(*, confirmed_after: datetime | None = None):
     )
 
 
-def category_tree(session: Session) -> list[CategoryNode]:
-    """The six top categories with their subcategories and counts of visible listings."""
-    per_category = visible_listings().with_only_columns(Listing.category_id, func.count())
-    counts = dict(session.execute(per_category.group_by(col(Listing.category_id))).all())
+def category_tree(session: Session, *, with_counts: bool = True) -> list[CategoryNode]:
+    """The six top categories with their subcategories and (unless not wanted) counts of visible listings."""
+    counts: dict[int, int] = {}
+    if with_counts:  # a GROUP BY over every visible listing: the search page, which needs only names, skips it
+        per_category = visible_listings().with_only_columns(Listing.category_id, func.count())
+        counts = dict(session.execute(per_category.group_by(col(Listing.category_id))).all())
     categories = session.exec(select(Category).order_by(col(Category.position))).all()
     nodes = {c.id: CategoryNode(category=c, count=counts.get(c.id, 0)) for c in categories}
     tops = []

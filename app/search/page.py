@@ -6,6 +6,7 @@ so that every tab shows how many it would find (the engine counts facets within 
 
 import asyncio
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -73,9 +74,18 @@ class SearchPage:
     labeller: Callable[[str], Callable[[str], str]]  # facet name → names its values
 
 
+_TAXONOMY_SECONDS = 60.0  # the taxonomy changes with a seed or an upgrade, not while people search
+_taxonomy: dict[int, tuple[float, list[CategoryNode]]] = {}
+
+
 def load_categories(engine: Engine) -> list[CategoryNode]:
-    with new_session(engine, write=False) as session:
-        return category_tree(session)
+    """The category tree for facets and labels (facet counts come from the engine), kept for a minute."""
+    now = time.monotonic()
+    cached = _taxonomy.get(id(engine))
+    if cached is None or now - cached[0] > _TAXONOMY_SECONDS:
+        with new_session(engine, write=False) as session:
+            cached = _taxonomy[id(engine)] = (now, category_tree(session, with_counts=False))
+    return cached[1]
 
 
 def _by_path(tree: list[CategoryNode]) -> dict[str, Category]:
