@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 CATALOGS := $(wildcard app/locale/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: install meilisearch run run-meili test messages clean
+.PHONY: install meilisearch run run-meili test bench bench-quick messages clean
 
 install: $(INSTALLED) $(COMPILED)
 
@@ -34,6 +34,14 @@ run-meili: install meilisearch
 
 test: install
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+# Benchmarks (never timed assertions in tests): reports with the machine and the commands in bench/results/.
+bench-quick: install meilisearch
+	$(BIN)/python bench/http_bench.py --docs 10000 --rounds 15 --report bench/results
+
+bench: install meilisearch
+	$(BIN)/python bench/http_bench.py --docs 10000 --rounds 60 --report bench/results
+	$(BIN)/python bench/search_bench.py --docs 100000 --index /tmp/qmarket-bench-100k.db --json bench/results/embedded-100k.json
 
 # After changing UI strings: extract them and merge into the catalogues, then translate the new entries.
 messages: $(INSTALLED)

@@ -15,12 +15,15 @@ import argparse
 import http.client
 import json
 import os
+import platform
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,12 +145,53 @@ def run(engine: str, docs: int, rounds: int, folder: Path) -> dict:
             server.remove()
 
 
+# Targets (issue 11), as ratios to /healthz in the same run, at about 10k records over HTTP, unloaded.
+TARGET_P50_RATIO = 3.0
+TARGET_P99_RATIO = 10.0
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), "0")
+    return (f"{os.cpu_count()} cores ({cpu}), {int(memory) // 1024 // 1024} GiB, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+
+
+def report(results: list[dict], command: str) -> str:
+    lines = [f"# Search over HTTP — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
+             f"Machine: {machine()}. One app process (`qmarket serve`), one keep-alive client on loopback; every "
+             "search is timed right after a `GET /healthz` on the same connection, so the ratios hold on a "
+             "machine whose speed drifts.", "", f"Command: `{command}`", "",
+             f"Targets: p50 within {TARGET_P50_RATIO:g}x and p99 within {TARGET_P99_RATIO:g}x of /healthz p50.", "",
+             "| engine | records | /healthz p50 | request | p50 | p99 | p50 ratio | p99 ratio | target |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for result in results:
+        for kind, name in (("api", "`GET /api/v1/search`"), ("fragment", "live-search fragment")):
+            figures = result[kind]
+            met = figures["p50_ratio"] <= TARGET_P50_RATIO and figures["p99_ratio"] <= TARGET_P99_RATIO
+            lines.append(f"| {result['engine']} | {result['docs']:,} | {result['healthz']['p50']:.2f} ms | {name} | "
+                         f"{figures['p50']:.2f} ms | {figures['p99']:.2f} ms | {figures['p50_ratio']:.1f}x | "
+                         f"{figures['p99_ratio']:.1f}x | {'met' if met else 'missed'} |")
+    lines += ["", "Per query class (ms):", "", "| engine | class | API p50 | API p99 | fragment p50 | fragment p99 |",
+              "|---|---|---|---|---|---|"]
+    for result in results:
+        for name, kinds in result["classes"].items():
+            lines.append(f"| {result['engine']} | {name} | {kinds['api']['p50']:.2f} | {kinds['api']['p99']:.2f} | "
+                         f"{kinds['fragment']['p50']:.2f} | {kinds['fragment']['p99']:.2f} |")
+    lines += ["", "Import through `qmarket import` (validation, database, outbox delivery to the engine): "
+              + "; ".join(f"{r['engine']} {r['docs']:,} records in {r['import_seconds']} s" for r in results), ""]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--engine", choices=("embedded", "meilisearch", "both"), default="both")
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--report", type=Path, help="a folder: writes http-search.md and http-search.json there")
     args = parser.parse_args()
     results = []
     for engine in (("embedded", "meilisearch") if args.engine == "both" else (args.engine,)):
@@ -163,6 +207,12 @@ def main() -> None:
                   f"fragment p50 {kinds['fragment']['p50']:6.2f} p99 {kinds['fragment']['p99']:6.2f}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    if args.report:
+        args.report.mkdir(parents=True, exist_ok=True)
+        command = "python bench/http_bench.py " + " ".join(sys.argv[1:])
+        (args.report / "http-search.md").write_text(report(results, command), encoding="utf-8")
+        (args.report / "http-search.json").write_text(json.dumps({"machine": machine(), "command": command,
+                                                                  "results": results}, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":
