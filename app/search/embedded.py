@@ -8,6 +8,7 @@ table for filters and counts. Text is analysed in Python (app/search/text.py), s
 import json
 import sqlite3
 import threading
+import time
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -23,6 +24,7 @@ from app.search.settings import (
     EMBEDDED_WEIGHTS,
     FEW_FULL_MATCHES,
     MAX_RELAXED_CLAUSES,
+    SEARCH_DEADLINE_SECONDS,
     MAX_COUNTED_HITS,
     MAX_RANKED_HITS,
 )
@@ -68,6 +70,7 @@ def _clauses_held(clauses) -> tuple[str, list]:
 # Upserts of more documents than this drop the facet bitsets (reloaded at the next search) instead of
 # updating them row by row.
 MAX_CACHED_UPDATE = 200
+PROGRESS_STEPS = 20_000  # SQLite virtual-machine steps between deadline checks (well under a millisecond)
 # A text match is counted over at most this many of its newest rows: past it, counts are "at least".
 MAX_MATCHED_ROWS = 50_000
 # Browsing few candidates: sort them by date in SQL; many: walk the date index and skip the others.
@@ -360,10 +363,24 @@ class EmbeddedBackend:
                 self._facets, self._facets_generation = facets, generation
             return self._facets
 
-    def search(self, query: SearchQuery) -> SearchResult:
+    def search(self, query: SearchQuery, *, deadline_seconds: float = SEARCH_DEADLINE_SECONDS) -> SearchResult:
+        deadline = time.monotonic() + deadline_seconds
         try:
             with self._in_use():
-                return self._search(query)
+                connection = self._connection()
+                self.facet_index()  # the caches load outside the deadline: a cold load is not a slow search
+                if query.q.strip():
+                    self.vocabulary()
+                # Checked every few thousand SQLite instructions: a statement past the deadline is interrupted.
+                connection.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
+                try:
+                    return self._search(query)
+                finally:
+                    connection.set_progress_handler(None, 0)
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                raise SearchUnavailable(f"search took longer than {deadline_seconds:g} s and was stopped") from exc
+            raise SearchUnavailable(f"search failed: {exc}") from exc
         except sqlite3.Error as exc:
             raise SearchUnavailable(f"search failed: {exc}") from exc
 

@@ -43,7 +43,8 @@ class CircuitBreaker:
             self.opened_at = time.monotonic()
 
 
-def _search_visible(backend: SearchBackend, engine: Engine, query: SearchQuery) -> SearchResult:
+def _search_visible(backend: SearchBackend, engine: Engine, query: SearchQuery, started: list[float]) -> SearchResult:
+    started.append(time.monotonic())
     result = backend.search(query)
     result.hits = drop_hidden_hits(engine, result.hits)
     return result
@@ -60,10 +61,16 @@ async def run_search(
     timeout = timeout or SEARCH_TIMEOUT_SECONDS
     breaker.check()
     loop = asyncio.get_running_loop()
+    started: list[float] = []  # when a pool thread took the search up
     try:
-        result = await asyncio.wait_for(loop.run_in_executor(_pool, _search_visible, backend, engine, query), timeout)
+        result = await asyncio.wait_for(loop.run_in_executor(_pool, _search_visible, backend, engine, query, started),
+                                        timeout)
     except TimeoutError as exc:
-        breaker.record(ok=False)
+        # A search that spent its time waiting in the queue says the server is busy, not that the engine
+        # is failing: only the engine's own slowness (most of the time spent running) counts towards
+        # switching search off for everyone.
+        if started and time.monotonic() - started[0] >= timeout / 2:
+            breaker.record(ok=False)
         raise SearchUnavailable(f"search took longer than {timeout:g} s") from exc
     except SearchUnavailable:
         breaker.record(ok=False)

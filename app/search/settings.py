@@ -46,6 +46,10 @@ FEW_FULL_MATCHES = 20
 # Longer queries (pastes) are relaxed by dropping words from the end instead, as Meilisearch's "last".
 MAX_RELAXED_CLAUSES = 6
 
+# The embedded engine interrupts a statement still running after this long, so that a search the page has
+# given up on (app/search/runner.py waits 2 s) frees its thread instead of running on.
+SEARCH_DEADLINE_SECONDS = 1.8
+
 # Past these, counts are reported as "at least" (and the embedded engine ranks the newest matches only).
 MAX_COUNTED_HITS = 10_000
 MAX_RANKED_HITS = 2_000

@@ -143,3 +143,52 @@ def test_a_slow_engine_times_out_and_the_breaker_then_fails_fast(settings, engin
 def test_readiness_reports_the_search_backlog(client):
     body = client.get("/readyz").json()
     assert body["search_backlog"] == {"pending": 0, "oldest_seconds": 0.0}
+
+
+def test_a_search_past_its_deadline_is_stopped_inside_sqlite(tmp_path, monkeypatch):
+    """The statement itself is interrupted (a progress handler), so the thread is free again at once."""
+    from app.search import embedded
+    from app.search.embedded import EmbeddedBackend
+    from app.search.schemas import SearchQuery
+    from tests.search.corpus import documents
+
+    backend = EmbeddedBackend(str(tmp_path / "index.db"))
+    backend.ensure_ready()
+    backend.rebuild(documents())
+    assert backend.search(SearchQuery(q="laser")).total >= 1
+    monkeypatch.setattr(embedded, "PROGRESS_STEPS", 1)
+    import pytest
+
+    with pytest.raises(SearchUnavailable, match="stopped"):
+        backend.search(SearchQuery(q="laser"), deadline_seconds=0)
+    assert backend.search(SearchQuery(q="laser")).total >= 1  # the connection is usable again
+    backend.close()
+
+
+def test_searches_waiting_in_a_busy_queue_do_not_switch_search_off(engine, monkeypatch):
+    """Overload alone (searches timing out before they start) must not open the circuit breaker."""
+    import asyncio
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.search import runner
+    from app.search.schemas import SearchQuery, SearchResult
+
+    class SteadyBackend:
+        def search(self, query):
+            time.sleep(0.15)
+            return SearchResult(total=0, hits=[], facets={})
+
+    monkeypatch.setattr(runner, "_pool", ThreadPoolExecutor(max_workers=1))
+    breaker = runner.CircuitBreaker()
+
+    async def burst():
+        return await asyncio.gather(*(runner.run_search(SteadyBackend(), engine, SearchQuery(q="x"), breaker=breaker,
+                                                        timeout=0.25) for _ in range(8)), return_exceptions=True)
+
+    outcomes = asyncio.run(burst())
+    answered = [o for o in outcomes if isinstance(o, SearchResult)]
+    refused = [o for o in outcomes if isinstance(o, SearchUnavailable)]
+    assert answered and refused  # some got through, the rest waited too long in the queue
+    assert breaker.failures == 0 and breaker.opened_at is None
+    breaker.check()  # still closed: the next reader gets an answer
