@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await asyncio.to_thread(load_segmenter)  # jieba's dictionary, once per process
+        await asyncio.to_thread(load_segmenter)  # our domain words into the segmenter, once per process
         try:
             await asyncio.to_thread(app.state.search.ensure_ready)
         except SearchUnavailable as exc:

@@ -1,20 +1,19 @@
 """Turning text into search terms, the same way for documents and for queries.
 
-Chinese runs are segmented with jieba (documents: every sub-word, for recall; queries: the precise cut),
+Chinese runs are segmented with rjieba, the binding of jieba-rs: jieba's dictionary and its cut, about 30
+times faster than the Python jieba (documents: every sub-word, for recall; queries: the precise cut),
 with a quantum-domain user dictionary so that 稀释制冷机 stays whole. Other runs are lower-cased letters and
 digits; English words are stemmed (detectors → detector). Terms never contain FTS5 syntax characters.
 """
 
-import logging
 import re
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
+import rjieba
 import snowballstemmer
 
 USER_DICTIONARY = Path(__file__).resolve().parent / "userdict.txt"
@@ -27,16 +26,15 @@ _loaded = False
 
 
 def load_segmenter() -> None:
-    """Load jieba's dictionary and ours, once per process (about a second): call it at start-up."""
+    """Add our domain dictionary to jieba's, once per process: call it at start-up."""
     global _loaded
     with _ready:
         if _loaded:
             return
-        jieba.setLogLevel(logging.WARNING)
-        jieba.dt.tmp_dir = tempfile.gettempdir()  # its cache file must go somewhere writable
-        jieba.initialize()
-        with USER_DICTIONARY.open("rb") as handle:  # given a path, jieba leaves the file open
-            jieba.load_userdict(handle)
+        for line in USER_DICTIONARY.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if parts:  # "word [frequency [tag]]", as jieba's user dictionaries are written
+                rjieba.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None)
         _loaded = True
 
 
@@ -70,14 +68,13 @@ def _chinese_words(run: str) -> Iterator[tuple[str, int, int]]:
     jieba's own search mode adds only 2- and 3-character sub-words, so 量子比特 would not be found inside
     超导量子比特; here every known word inside is indexed too.
     """
-    frequencies = jieba.dt.FREQ
-    for word, start, end in jieba.tokenize(run, HMM=True):
+    for word, start, end in rjieba.tokenize(run, "default", True):
         if not word.strip():
             continue
         if len(word) > 2:
             for i in range(len(word) - 1):
                 for j in range(i + 2, len(word) + (i > 0)):
-                    if frequencies.get(word[i:j]):
+                    if rjieba.has_word(word[i:j]):
                         yield word[i:j], start + i, start + j
         yield word, start, end
 
@@ -110,7 +107,7 @@ def query_words(text: str) -> list[str]:
     words: list[str] = []
     for run, chinese in _runs(normalize(text)):
         if chinese:
-            words.extend(t for t in jieba.cut(run, HMM=True) if t.strip())
+            words.extend(t for t in rjieba.cut(run, True) if t.strip())
         else:
             words.extend(_WORD.findall(run))
     return words
