@@ -62,6 +62,18 @@ def _runs(text: str) -> Iterator[tuple[str, bool]]:
         yield text[position:], False
 
 
+@lru_cache(maxsize=262_144)
+def _inner_words(word: str) -> tuple[tuple[str, int, int], ...]:
+    """The dictionary words of 2+ characters inside a longer word, with their offsets in it (cached: the
+    same words come back in every document)."""
+    inner = []
+    for i in range(len(word) - 1):
+        for j in range(i + 2, len(word) + (i > 0)):
+            if rjieba.has_word(word[i:j]):
+                inner.append((word[i:j], i, j))
+    return tuple(inner)
+
+
 def _chinese_words(run: str) -> Iterator[tuple[str, int, int]]:
     """jieba's precise cut, plus every dictionary word of 2+ characters inside a longer word.
 
@@ -72,10 +84,8 @@ def _chinese_words(run: str) -> Iterator[tuple[str, int, int]]:
         if not word.strip():
             continue
         if len(word) > 2:
-            for i in range(len(word) - 1):
-                for j in range(i + 2, len(word) + (i > 0)):
-                    if rjieba.has_word(word[i:j]):
-                        yield word[i:j], start + i, start + j
+            for inner, i, j in _inner_words(word):
+                yield inner, start + i, start + j
         yield word, start, end
 
 
@@ -93,12 +103,8 @@ def document_terms(text: str) -> list[str]:
 
 def latin_words(text: str) -> dict[str, str]:
     """Every non-Chinese word of `text` as written (lower-cased) → its index term."""
-    words: dict[str, str] = {}
-    for run, chinese in _runs(normalize(text)):
-        if not chinese:
-            for word in _WORD.findall(run):
-                words.setdefault(word, stem(word))
-    return words
+    # Chinese runs become spaces: the words left are exactly those of the non-Chinese runs.
+    return {word: stem(word) for word in _WORD.findall(_CJK_RUN.sub(" ", normalize(text)))}
 
 
 def query_words(text: str) -> list[str]:
