@@ -50,6 +50,20 @@ def _one_language(record: dict, fields: tuple[str, ...], rng: random.Random, chi
     return record
 
 
+def _records(templates: list[dict], count: int, fields: tuple[str, ...], prefix: str, org_slugs: list[str],
+             rng: random.Random) -> list[dict]:
+    """`count` listings or jobs cycling through the demo's, each of a random member, with numbered titles."""
+    records = []
+    for n in range(count):
+        template = templates[n % len(templates)]
+        record = {field: template[field] for field in fields if template.get(field) not in (None, [], "")}
+        record.update(org=rng.choice(org_slugs), slug=f"{prefix}-{n}", title=f"{template['title']} {n}")
+        if record.get("title_zh"):
+            record["title_zh"] = f"{template['title_zh']} {n}"
+        records.append(_one_language(record, fields, rng, True))
+    return records
+
+
 def make_bundle(size: int, seed: int = 1) -> dict:
     rng = random.Random(seed)
     orgs, listings, jobs = _read("organizations.yaml"), _read("listings-hardware.yaml") + _read("listings-solutions.yaml"), _read("jobs.yaml")
@@ -67,20 +81,8 @@ def make_bundle(size: int, seed: int = 1) -> dict:
         org["website"] = f"https://{org['slug']}.example"
         bundle["organizations"].append(_one_language(org, ORG_FIELDS, rng, org.get("country") == "CN"))
     org_slugs = [o["slug"] for o in bundle["organizations"]]
-    for n in range(counts["listings"]):
-        template = listings[n % len(listings)]
-        listing = {field: template[field] for field in LISTING_FIELDS if template.get(field) not in (None, [], "")}
-        listing.update(org=rng.choice(org_slugs), slug=f"listing-{n}", title=f"{template['title']} {n}")
-        if listing.get("title_zh"):
-            listing["title_zh"] = f"{template['title_zh']} {n}"
-        bundle["listings"].append(_one_language(listing, LISTING_FIELDS, rng, True))
-    for n in range(counts["jobs"]):
-        template = jobs[n % len(jobs)]
-        job = {field: template[field] for field in JOB_FIELDS if template.get(field) not in (None, [], "")}
-        job.update(org=rng.choice(org_slugs), slug=f"job-{n}", title=f"{template['title']} {n}")
-        if job.get("title_zh"):
-            job["title_zh"] = f"{template['title_zh']} {n}"
-        bundle["jobs"].append(_one_language(job, JOB_FIELDS, rng, True))
+    bundle["listings"] = _records(listings, counts["listings"], LISTING_FIELDS, "listing", org_slugs, rng)
+    bundle["jobs"] = _records(jobs, counts["jobs"], JOB_FIELDS, "job", org_slugs, rng)
     return bundle
 
 
