@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.accounts.sessions import resolve
 from app.config import Settings
 from app.db import after_commit, unit_of_work
-from app.errors import NotFound
+from app.errors import NotFound, SignInRequired
 from app.models import User
 from app.search.backend import SearchBackend
 from app.search.outbox import QUEUED
@@ -53,10 +53,6 @@ def client_ip(request: Request) -> str:
         if forwarded:
             return forwarded[:45]
     return request.client.host if request.client else "unknown"
-
-
-class SignInRequired(Exception):
-    """Raised for pages that need a signed-in user; answered with a redirect to the sign-in page."""
 
 
 def get_optional_user(request: Request, session: SessionDep) -> User | None:

@@ -16,7 +16,7 @@ from app.community.contact_routes import router as contact_router
 from app.community.routes import router as community_router
 from app.config import PROJECT_ROOT, Settings, get_settings, production_problems
 from app.db import create_db_engine
-from app.errors import install_error_handlers
+from app.error_pages import install_error_handlers
 from app.language_cookie import RememberLanguage
 from app.jobs.moderation import expire_periodically
 from app.jobs.review import router as job_review_router

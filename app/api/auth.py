@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute
 
 from app.accounts.tokens import TokenAuth, resolve
 from app.deps import SessionDep
-from app.errors import DomainError, FieldError, Invalid, NotFound
+from app.errors import DomainError, FieldError, Invalid, NotFound, error_body
 from app.models import Organization
 
 # Query parameters that are, by common convention, credentials. Refused whatever their value.
@@ -51,10 +51,8 @@ class BodyTooLarge(DomainError):
     code = "too_large"
 
 
-def error_body(exc: DomainError) -> dict[str, Any]:
-    errors = exc.errors if isinstance(exc, Invalid) else []
-    return {"error": exc.code, "message": exc.message,
-            "errors": [{"field": e.field, "message": e.message} for e in errors]}
+def domain_error_body(exc: DomainError) -> dict[str, Any]:
+    return error_body(exc.code, exc.message, exc.errors if isinstance(exc, Invalid) else [])
 
 
 class ApiRoute(APIRoute):
@@ -68,7 +66,7 @@ class ApiRoute(APIRoute):
             try:
                 response = await handler(request)
             except Unauthorized as exc:
-                response = JSONResponse(error_body(exc), status_code=401, headers={"WWW-Authenticate": exc.challenge})
+                response = JSONResponse(domain_error_body(exc), status_code=401, headers={"WWW-Authenticate": exc.challenge})
             response.headers["Cache-Control"] = "no-store"
             return response
 

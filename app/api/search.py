@@ -5,6 +5,7 @@ from fastapi.responses import JSONResponse
 
 from app.api.schemas import SearchHitOut, SearchOut
 from app.deps import SearchDep
+from app.errors import error_body
 from app.search.params import SearchParamsDep
 from app.search.runner import run_search
 from app.search.schemas import SearchUnavailable
@@ -20,8 +21,7 @@ async def search(request: Request, backend: SearchDep, params: SearchParamsDep):
         result = await run_search(backend, request.app.state.engine, params.query(language),
                                   breaker=request.app.state.search_breaker)
     except SearchUnavailable:
-        body = {"error": "search_unavailable", "message": "Search is unavailable right now; please try again shortly.",
-                "errors": []}
+        body = error_body("search_unavailable", "Search is unavailable right now; please try again shortly.")
         return JSONResponse(body, status_code=503, headers={"Retry-After": "30"})
     return SearchOut(
         total=result.total,

@@ -10,6 +10,8 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.errors import error_body
+
 DEFAULT_LIMIT = 1024 * 1024  # every form of the site fits many times over
 # (path pattern, limit): the logo upload (its own, finer check is in app/workspace/logos.py), bulk import,
 # and the member API, whose clients get a 422 naming the field for an over-long text rather than a bare 413.
@@ -70,7 +72,7 @@ class BodySizeLimit:
 
 async def _refuse(scope: Scope, send: Send) -> None:
     if scope["path"].startswith("/api/"):
-        body = json.dumps({"error": "too_large", "message": MESSAGE, "errors": []}).encode()
+        body = json.dumps(error_body("too_large", MESSAGE)).encode()
         content_type = b"application/json"
     else:
         body = MESSAGE.encode()

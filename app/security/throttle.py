@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.deps import client_ip
+from app.errors import error_body
 
 log = logging.getLogger("qmarket.throttle")
 
@@ -89,7 +90,7 @@ class Throttle:
 async def _too_many(scope: Scope, send: Send, retry_after: int) -> None:
     message = "too many requests; please slow down and try again later"
     if scope["path"].startswith("/api/"):
-        body = json.dumps({"error": "rate_limited", "message": message, "errors": []}).encode()
+        body = json.dumps(error_body("rate_limited", message)).encode()
         content_type = b"application/json"
     else:
         body = f"429 Too Many Requests: {message}. / 请求过于频繁，请稍后再试。\n".encode()
