@@ -5,11 +5,12 @@ Postgres refuses to run as root, so as root the server runs as the `postgres` sy
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.search.local_server import free_port
 
 
 class PostgresUnavailable(RuntimeError):
@@ -24,12 +25,6 @@ def _binaries() -> Path:
     if initdb:
         return Path(initdb).parent
     raise PostgresUnavailable("no PostgreSQL server binaries (initdb) found; install the postgresql package")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -72,7 +67,7 @@ def start() -> PostgresServer:
             raise PostgresUnavailable("running as root needs runuser to start PostgreSQL as the postgres user")
         as_user = [runuser, "-u", "postgres", "--"]
         shutil.chown(folder, user="postgres")
-    server = PostgresServer(folder=folder, port=_free_port(), bin_dir=bin_dir, as_user=as_user)
+    server = PostgresServer(folder=folder, port=free_port(), bin_dir=bin_dir, as_user=as_user)
     data = folder / "data"
     server._run(["initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
     options = f"-c listen_addresses=127.0.0.1 -p {server.port} -k {folder} -c fsync=off -c full_page_writes=off"
