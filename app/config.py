@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./var/qmarket.db"
     search_backend: Literal["embedded", "meilisearch"] = "embedded"
     search_path: str = "./var/search.db"
+    # How long a search's answer is kept for the same search again (app/search/result_cache.py); 0: never.
+    search_cache_seconds: float = Field(default=10.0, ge=0, le=300)
     meili_url: str | None = None
     # The admin key scoped to the app's indexes (the relay writes with it) and a search-only key for
     # queries; `qmarket search keys` makes both. Never the master key.

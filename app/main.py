@@ -29,6 +29,7 @@ from app.request_context import RequestIdMiddleware
 from app.search.backend import create_backend
 from app.search.relay import OutboxRelay
 from app.search.routes import router as search_router
+from app.search.result_cache import ResultCache
 from app.search.runner import CircuitBreaker
 from app.search.schemas import SearchUnavailable
 from app.search.service import index_is_empty, reindex
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search = create_backend(settings)
     app.state.search_relay = OutboxRelay(app.state.engine, app.state.search)
     app.state.search_breaker = CircuitBreaker()
+    app.state.search_results = ResultCache(seconds=settings.search_cache_seconds) if settings.search_cache_seconds else None
     install_error_handlers(app)
 
     app.add_middleware(RememberLanguage)  # innermost: sets the cookie on whatever the routes answer

@@ -42,13 +42,21 @@ class Pagination:
 
 def url_with(request: Request, **changes: object) -> str:
     """The current URL with some query parameters changed (None removes one); repeated ones are kept."""
-    items = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
+    # A results page draws dozens of such links (every facet value, every page number) that differ only in
+    # the parameters they change: the rest of the query is encoded once per request.
+    kept_by_changed = request.scope.setdefault("qmarket.kept_query", {})
+    changed = frozenset(changes)
+    kept = kept_by_changed.get(changed)
+    if kept is None:
+        kept = kept_by_changed[changed] = urlencode(
+            [(k, v) for k, v in request.query_params.multi_items() if k not in changed])
+    items = []
     for key, value in changes.items():
         if value is None:
             continue
         for item in value if isinstance(value, (list, tuple)) else [value]:
             items.append((key, str(item)))
-    query = urlencode(items)
+    query = "&".join(part for part in (kept, urlencode(items)) if part)
     return f"{request.url.path}?{query}" if query else request.url.path
 
 

@@ -19,7 +19,7 @@ async def search(request: Request, backend: SearchDep, params: SearchParamsDep):
     language = request_language(request)
     try:
         result = await run_search(backend, request.app.state.engine, params.query(language),
-                                  breaker=request.app.state.search_breaker)
+                                  breaker=request.app.state.search_breaker, cache=request.app.state.search_results)
     except SearchUnavailable:
         body = error_body("search_unavailable", "Search is unavailable right now; please try again shortly.")
         return JSONResponse(body, status_code=503, headers={"Retry-After": "30"})

@@ -71,7 +71,7 @@ def visible_listings(*, confirmed_after: datetime | None = None):
         .where(
             Listing.status == ListingStatus.published,
             Organization.status == OrgStatus.active,
-            col(Listing.last_confirmed_at) >= (confirmed_after or confirmed_since()),
+            col(Listing.last_confirmed_at) >= (confirmed_since() if confirmed_after is None else confirmed_after),
         )
     )
 

@@ -19,6 +19,7 @@ from app.models import Job, Organization
 from app.models.states import JobStatus, OrgStatus
 from app.pagination import Pagination
 from app.search.backend import SearchBackend
+from app.search.result_cache import ResultCache
 from app.search.runner import CircuitBreaker, run_search
 from app.search.schemas import SearchQuery
 
@@ -138,6 +139,7 @@ async def search_board(
     backend: SearchBackend,
     engine: Engine,
     breaker: CircuitBreaker,
+    cache: ResultCache | None = None,
     q: str,
     filters: JobFilters,
     sort: Sort,
@@ -157,10 +159,12 @@ async def search_board(
         filters = {"type": ("job",), **chosen.values}
         return SearchQuery(q=q, filters=filters, sort=engine_sort, language=language, **paging)
 
-    result = await run_search(backend, engine, query(filters, page=page, per_page=per_page), breaker=breaker)
+    result = await run_search(backend, engine, query(filters, page=page, per_page=per_page), breaker=breaker,
+                              cache=cache)
     facets = {name: result.facets.get(name, {}) for name in JOB_FACETS}
     for name in filters.values:  # counts for a chosen filter come from the search without it
-        other = await run_search(backend, engine, query(filters.without(name), page=1, per_page=1), breaker=breaker)
+        other = await run_search(backend, engine, query(filters.without(name), page=1, per_page=0), breaker=breaker,
+                                 cache=cache)
         facets[name] = other.facets.get(name, {})
     ids = [hit.id for hit in result.hits if hit.type == "job"]
     by_id = await asyncio.to_thread(live_rows_by_id, session, ids, now=now)

@@ -58,6 +58,7 @@ async def _board(
         try:
             board = await search_board(
                 session, backend=backend, engine=request.app.state.engine, breaker=request.app.state.search_breaker,
+                cache=request.app.state.search_results,
                 q=q, filters=filters, sort=sort or "relevance", page=page, per_page=per_page,
                 language=request_language(request), now=now,
             )

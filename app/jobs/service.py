@@ -18,8 +18,10 @@ from app.slugs import slugify, unique_slug
 
 
 def live_jobs(now: datetime | None = None):
-    """Jobs the public may see: published, not expired, by an active organisation."""
-    now = now or utcnow()
+    """Jobs the public may see: published, not expired, by an active organisation.
+
+    `now` may be a bound parameter, for a statement built once and run with the time of each request."""
+    now = utcnow() if now is None else now
     return (
         select(Job)
         .join(Organization, col(Organization.id) == Job.organization_id)

@@ -19,6 +19,9 @@ class SearchBackend(Protocol):
 
     def search(self, query: SearchQuery) -> SearchResult: ...
 
+    def generation(self) -> int | None:
+        """A number every write moves on (None: unknown): recent answers are kept under it."""
+
     def rebuild(self, documents: Iterable[dict]) -> int:
         """Replace the whole index with these documents, atomically for readers; returns the count."""
 

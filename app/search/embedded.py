@@ -206,6 +206,13 @@ class EmbeddedBackend:
             if facets is not None and self._facets is facets and self._facets_generation == before:
                 self._facets_generation = before + 1
 
+    def generation(self) -> int | None:
+        """Moves on with every write by any process (the result cache's key); None if unreadable."""
+        try:
+            return self._generation(self._connection())
+        except sqlite3.Error:
+            return None
+
     @staticmethod
     def _generation(connection: sqlite3.Connection) -> int:
         row = connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
@@ -455,7 +462,7 @@ class EmbeddedBackend:
         count = candidates.bit_count()
         capped = count > MAX_COUNTED_HITS or matched_only_newest
         total = min(count, MAX_COUNTED_HITS)
-        if not total:
+        if not total or not query.per_page:  # per_page 0: only the counts
             rowids = []
         elif clauses:
             rowids = self._page(connection, query, clauses, base, params, total, (held, held_params))

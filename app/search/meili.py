@@ -95,6 +95,7 @@ class MeilisearchBackend:
         token = secrets.token_hex(8)
         self._pre, self._post = f"{{{{qm-mark-{token}}}}}", f"{{{{/qm-mark-{token}}}}}"
         self._ready = False
+        self._writes = 0  # this process's writes: the result cache's key (other processes: its time limit)
 
     # ---- protocol ------------------------------------------------------------------------------------
 
@@ -103,19 +104,28 @@ class MeilisearchBackend:
             self._set_up(self.index_uid)
         self._ready = True
 
+    def generation(self) -> int:
+        return self._writes
+
     def upsert(self, documents: list[dict]) -> None:
         if not documents:
             return
-        with self._guard("upsert"):
-            task = self._index_for_writing().add_documents(documents)
-            self._wait(task.task_uid, self.task_timeout)
+        try:
+            with self._guard("upsert"):
+                task = self._index_for_writing().add_documents(documents)
+                self._wait(task.task_uid, self.task_timeout)
+        finally:  # after: an answer cached while the write ran is kept under the generation before it
+            self._writes += 1
 
     def delete(self, ids: list[str]) -> None:
         if not ids:
             return
-        with self._guard("delete"):
-            task = self._index_for_writing().delete_documents(list(ids))
-            self._wait(task.task_uid, self.task_timeout)  # unknown ids: the task simply succeeds
+        try:
+            with self._guard("delete"):
+                task = self._index_for_writing().delete_documents(list(ids))
+                self._wait(task.task_uid, self.task_timeout)  # unknown ids: the task simply succeeds
+        finally:
+            self._writes += 1
 
     def search(self, query: SearchQuery) -> SearchResult:
         q = query.q.strip()
@@ -175,6 +185,8 @@ class MeilisearchBackend:
             except BaseException:
                 self._drop_quietly(temporary)
                 raise
+            finally:
+                self._writes += 1
         self._ready = True
         self._drop_quietly(temporary)  # after the swap it holds the old documents
         return len(ids)

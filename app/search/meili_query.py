@@ -115,9 +115,13 @@ def search_body(query: SearchQuery, q: str, matching_strategy: str, pre: str, po
     return body
 
 
+def _per_page(query: SearchQuery) -> int:
+    return min(max(query.per_page, 0), MAX_PER_PAGE)
+
+
 def page_body(query: SearchQuery, body: dict) -> dict:
     """A plain search: page mode gives exact totals up to maxTotalHits."""
-    return {**body, "page": min(max(query.page, 1), MAX_PAGE), "hitsPerPage": min(max(query.per_page, 1), MAX_PER_PAGE),
+    return {**body, "page": min(max(query.page, 1), MAX_PAGE), "hitsPerPage": _per_page(query),
             "facets": list(FACETS)}
 
 
@@ -128,7 +132,7 @@ def federated_body(query: SearchQuery, index_uid: str, q: str, pre: str, post: s
                  "federationOptions": {"weight": WEIGHT_ALL_BUT_ONE}} for fewer in relaxed_queries(q)]
     queries.append({**search_body(query, q, "frequency", pre, post), "indexUid": index_uid,
                     "federationOptions": {"weight": WEIGHT_RAREST_WORDS}})
-    per_page = min(max(query.per_page, 1), MAX_PER_PAGE)
+    per_page = _per_page(query)
     return {
         "federation": {
             "limit": per_page,

@@ -21,6 +21,7 @@ from app.models.labels import label
 from app.pagination import Pagination
 from app.search.backend import SearchBackend
 from app.search.params import SearchParams
+from app.search.result_cache import ResultCache
 from app.search.runner import CircuitBreaker, run_search
 from app.search.schemas import DOC_TYPES, Hit, SearchResult
 from app.web import country_name, localized
@@ -76,6 +77,12 @@ class SearchPage:
 
 _TAXONOMY_SECONDS = 60.0  # the taxonomy changes with a seed or an upgrade, not while people search
 _taxonomy: dict[int, tuple[float, list[CategoryNode]]] = {}
+
+
+def cached_categories(engine: Engine) -> list[CategoryNode] | None:
+    """The kept category tree, if fresh: read on the event loop, it saves a trip to a thread."""
+    cached = _taxonomy.get(id(engine))
+    return cached[1] if cached is not None and time.monotonic() - cached[0] <= _TAXONOMY_SECONDS else None
 
 
 def load_categories(engine: Engine) -> list[CategoryNode]:
@@ -175,14 +182,15 @@ async def search_page(
     *,
     language: str,
     breaker: CircuitBreaker,
+    cache: ResultCache | None = None,
     tree: list[CategoryNode],
 ) -> SearchPage:
     """Raises SearchUnavailable when the engine is down, slow or switched off by the breaker."""
-    searches = [run_search(backend, engine, params.query(language), breaker=breaker)]
+    searches = [run_search(backend, engine, params.query(language), breaker=breaker, cache=cache)]
     if "type" in params.filters:
         others = {k: v for k, v in params.filters.items() if k != "type"}
-        searches.append(run_search(backend, engine, params.query(language, filters=others, page=1, per_page=1),
-                                   breaker=breaker))
+        searches.append(run_search(backend, engine, params.query(language, filters=others, page=1, per_page=0),
+                                   breaker=breaker, cache=cache))
     results = await asyncio.gather(*searches)
     result, everything = results[0], results[-1]
     tab_counts = {t: everything.facets.get("type", {}).get(t, 0) for t in DOC_TYPES}

@@ -5,7 +5,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import SearchDep
-from app.search.page import POPULAR_SEARCHES, current_type, load_categories, search_page
+from app.search.page import POPULAR_SEARCHES, cached_categories, current_type, load_categories, search_page
 from app.search.params import SearchParamsDep
 from app.search.schemas import SearchUnavailable
 from app.web import is_htmx, render, request_language
@@ -17,7 +17,7 @@ router = APIRouter()
 async def search(request: Request, backend: SearchDep, params: SearchParamsDep) -> HTMLResponse:
     language = request_language(request)
     engine = request.app.state.engine
-    tree = await run_in_threadpool(load_categories, engine)
+    tree = cached_categories(engine) or await run_in_threadpool(load_categories, engine)
     context = {
         "q": params.q.strip(),
         "params": params,
@@ -31,7 +31,8 @@ async def search(request: Request, backend: SearchDep, params: SearchParamsDep) 
         return render(request, "search.html", context, block="content")
     try:
         context["page"] = await search_page(backend, engine, params, language=language,
-                                            breaker=request.app.state.search_breaker, tree=tree)
+                                            breaker=request.app.state.search_breaker,
+                                            cache=request.app.state.search_results, tree=tree)
     except SearchUnavailable:
         response = render(request, "search.html", context | {"unavailable": True}, block="content", status_code=503)
         response.headers["Retry-After"] = "30"

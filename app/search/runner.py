@@ -5,12 +5,14 @@ results are re-checked against the database so that a stale index never shows a 
 """
 
 import asyncio
+import dataclasses
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine
 
 from app.search.backend import SearchBackend
+from app.search.result_cache import ResultCache, cache_key
 from app.search.schemas import SearchQuery, SearchResult, SearchUnavailable
 from app.search.service import drop_hidden_hits
 
@@ -43,11 +45,18 @@ class CircuitBreaker:
             self.opened_at = time.monotonic()
 
 
-def _search_visible(backend: SearchBackend, engine: Engine, query: SearchQuery, started: list[float]) -> SearchResult:
+def _search_visible(backend: SearchBackend, engine: Engine, query: SearchQuery, started: list[float],
+                    cache: ResultCache | None) -> SearchResult:
     started.append(time.monotonic())
-    result = backend.search(query)
-    result.hits = drop_hidden_hits(engine, result.hits)
-    return result
+    # A backend that cannot say when it changed (a test's stand-in) is simply not cached.
+    generation = getattr(backend, "generation", lambda: None)() if cache is not None else None
+    key = cache_key(generation, query) if generation is not None else None
+    result = cache.get(key) if key is not None else None
+    if result is None:
+        result = backend.search(query)
+        if key is not None:
+            cache.put(key, result)
+    return dataclasses.replace(result, hits=drop_hidden_hits(engine, result.hits))
 
 
 async def run_search(
@@ -56,6 +65,7 @@ async def run_search(
     query: SearchQuery,
     *,
     breaker: CircuitBreaker,
+    cache: ResultCache | None = None,
     timeout: float | None = None,
 ) -> SearchResult:
     timeout = timeout or SEARCH_TIMEOUT_SECONDS
@@ -63,7 +73,7 @@ async def run_search(
     loop = asyncio.get_running_loop()
     started: list[float] = []  # when a pool thread took the search up
     try:
-        result = await asyncio.wait_for(loop.run_in_executor(_pool, _search_visible, backend, engine, query, started),
+        result = await asyncio.wait_for(loop.run_in_executor(_pool, _search_visible, backend, engine, query, started, cache),
                                         timeout)
     except TimeoutError as exc:
         # A search that spent its time waiting in the queue says the server is busy, not that the engine

@@ -41,7 +41,7 @@ class SearchQuery:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet → accepted values (OR)
     sort: SortOrder = "relevance"
     page: int = 1
-    per_page: int = 20
+    per_page: int = 20  # 0: only the total and the facet counts (the search page's tab counts)
     language: str = "zh"  # which language highlights prefer
 
     @property

@@ -5,11 +5,12 @@ changes to the engine; a reindex rebuilds everything; verify compares the two.
 """
 
 import threading
+from functools import lru_cache
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, literal, union_all
+from sqlalchemy import Engine, bindparam, literal, union_all
 from sqlmodel import Session, col, delete, select
 
 from app.catalog.service import confirmed_since, visible_listings
@@ -21,7 +22,7 @@ from app.models.vocab import InterestKind
 from app.organizations.service import visible_organizations
 from app.search.backend import SearchBackend
 from app.search.documents import document_id, job_document, listing_document, organization_document
-from app.search.schemas import SearchRejected, SearchUnavailable
+from app.search.schemas import DOC_TYPES, SearchRejected, SearchUnavailable
 
 DocKey = tuple[str, int]
 # A failed delivery is retried after 10 s, 20 s, 40 s … (5 s × 2^attempts), at most every 10 minutes.
@@ -103,12 +104,32 @@ def visible_documents(engine: Engine, *, now: datetime | None = None, batch: int
                     yield document
 
 
+@lru_cache(maxsize=1)
+def _shown_among():
+    """visible_keys(among=…) as one statement built once: a search re-checks its hits with it on every
+    request, and building the three named queries anew cost more than running them."""
+    parts = []
+    for doc_type, query, id_column in (
+        ("organization", visible_organizations(), Organization.id),
+        ("listing", visible_listings(confirmed_after=bindparam("confirmed_after")), Listing.id),
+        ("job", live_jobs(bindparam("now")), Job.id),
+    ):
+        query = query.with_only_columns(literal(doc_type).label("doc_type"), id_column.label("doc_id"))
+        parts.append(query.where(col(id_column).in_(bindparam(f"{doc_type}_ids", expanding=True))))
+    return union_all(*parts)
+
+
 def drop_hidden_hits(engine: Engine, hits: list) -> list:
     """Keep only hits the database still shows: the index may lag behind a just-hidden record."""
     if not hits:
         return hits
-    with new_session(engine, write=False) as session:
-        shown = visible_keys(session, now=utcnow(), among={(h.type, h.id) for h in hits})
+    now = utcnow()
+    ids: dict[str, list[int]] = {f"{doc_type}_ids": [] for doc_type in DOC_TYPES}
+    for hit in hits:
+        ids[f"{hit.type}_ids"].append(hit.id)
+    with engine.connect() as connection:
+        rows = connection.execute(_shown_among(), {"now": now, "confirmed_after": confirmed_since(now), **ids})
+        shown = {(doc_type, record_id) for doc_type, record_id in rows}
     return [h for h in hits if (h.type, h.id) in shown]
 
 

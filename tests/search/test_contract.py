@@ -128,6 +128,16 @@ def test_filters_and_facet_counts(backend):
     assert filtered.facets["category"]["hardware"] == 3
 
 
+@pytest.mark.parametrize("q", ["", "quantum", "dilution refrigerator quantum sensor"])
+def test_zero_per_page_gives_only_the_total_and_the_facets(backend, q):
+    """The search page's tab counts: no hits to rank, fetch or highlight, the same counts."""
+    full = backend.search(SearchQuery(q=q, per_page=50))
+    counts = backend.search(SearchQuery(q=q, per_page=0))
+    assert counts.hits == []
+    assert counts.total == full.total > 0
+    assert counts.facets == full.facets
+
+
 def test_a_category_filter_matches_the_whole_subtree(backend):
     assert find(backend, category=["hardware"]) == {"listing-1", "listing-2", "listing-5", "organization-1"}
     assert find(backend, category=["hardware/lasers"]) == {"listing-5"}
