@@ -29,7 +29,9 @@ def get_session(request: Request) -> Iterator[Session]:
             after_commit(session, request.app.state.search_relay.drain)
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that only read app.state are `async def`: FastAPI runs a plain `def` in a worker thread,
+# which costs more than the lookup itself on every request.
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -38,7 +40,7 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_search(request: Request) -> SearchBackend:
+async def get_search(request: Request) -> SearchBackend:
     return request.app.state.search
 
 

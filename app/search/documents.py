@@ -9,6 +9,7 @@ from datetime import datetime
 
 from app.models import Category, Job, Listing, Organization
 from app.models.states import JobStatus, ListingStatus, OrgStatus
+from app.search.highlight import SNIPPET_CHARS
 
 _MARKDOWN_NOISE = re.compile(r"[#*_`>|~\[\]]+|\(https?://[^)]*\)")
 
@@ -21,6 +22,19 @@ def ancestors(path: str) -> list[str]:
     """'hardware/cryogenics' → ['hardware', 'hardware/cryogenics']."""
     parts = path.split("/")
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+# The start of each body, stored beside it: an engine shows it as the excerpt of a hit that has no match
+# in its text (browsing, a match in the title) without reading or formatting the whole body per search.
+OPENINGS = {"body": "body_start", "body_zh": "body_start_zh"}
+
+
+def opening(text: str) -> str:
+    return text if len(text) <= SNIPPET_CHARS else text[:SNIPPET_CHARS].rstrip() + "…"
+
+
+def with_openings(document: dict) -> dict:
+    return document | {start: opening(document.get(body) or "") for body, start in OPENINGS.items()}
 
 
 def plain(markdown: str | None) -> str:
@@ -47,7 +61,7 @@ def organization_document(org: Organization, offers: list[Category]) -> dict | N
     if org.status != OrgStatus.active:
         return None
     categories = sorted({path for c in offers for path in ancestors(c.path)})
-    return {
+    return with_openings({
         "id": document_id("organization", org.id),
         "type": "organization",
         "record_id": org.id,
@@ -70,7 +84,7 @@ def organization_document(org: Organization, offers: list[Category]) -> dict | N
         "employment_type": None,
         "workplace": None,
         "timestamp": _timestamp(org.approved_at or org.created_at),
-    }
+    })
 
 
 def listing_document(
@@ -81,7 +95,7 @@ def listing_document(
         return None
     if listing.last_confirmed_at is None or listing.last_confirmed_at < confirmed_after:
         return None
-    return {
+    return with_openings({
         "id": document_id("listing", listing.id),
         "type": "listing",
         "record_id": listing.id,
@@ -105,14 +119,14 @@ def listing_document(
         "employment_type": None,
         "workplace": None,
         "timestamp": _timestamp(listing.published_at or listing.created_at),
-    }
+    })
 
 
 def job_document(job: Job, org: Organization, *, now: datetime) -> dict | None:
     live = job.status == JobStatus.published and job.expires_at is not None and job.expires_at > now
     if not live or org.status != OrgStatus.active:
         return None
-    return {
+    return with_openings({
         "id": document_id("job", job.id),
         "type": "job",
         "record_id": job.id,
@@ -136,4 +150,4 @@ def job_document(job: Job, org: Organization, *, now: datetime) -> dict | None:
         "workplace": str(job.workplace),
         "expires_at": _timestamp(job.expires_at),
         "timestamp": _timestamp(job.published_at),
-    }
+    })

@@ -5,7 +5,7 @@ Everything is HTML-escaped; only the <mark> tags we add are markup.
 
 from html import escape
 
-from app.search.text import spans
+from app.search.text import term_spans
 
 SNIPPET_CHARS = 160
 
@@ -17,7 +17,7 @@ def _fields(document: dict, language: str) -> list[str]:
 
 
 def _marked_intervals(text: str, terms: set[str]) -> list[tuple[int, int]]:
-    intervals = sorted((start, end) for start, end, term in spans(text) if term in terms)
+    intervals = sorted(term_spans(text, terms))
     merged: list[tuple[int, int]] = []
     for start, end in intervals:
         if merged and start <= merged[-1][1]:

@@ -22,6 +22,7 @@ from meilisearch_python_sdk.index import Index
 from meilisearch_python_sdk.models.settings import MeilisearchSettings
 
 from app.search import settings as conf
+from app.search.documents import OPENINGS
 from app.search.meili_query import CROPPED_ONLY, federated_body, page_body, relaxed_queries, render_highlight, search_body, several_words
 from app.search.meili_settings import index_settings, settings_differences
 from app.search.schemas import (
@@ -335,9 +336,11 @@ class MeilisearchBackend:
     def _hit(self, raw: dict, language: str) -> Hit:
         formatted = raw.get("_formatted") or {}
         document = {key: value for key, value in raw.items() if not key.startswith("_")}
-        for name in CROPPED_ONLY:  # not retrieved whole: the cropped text, unmarked, serves as an excerpt
+        for name in CROPPED_ONLY:  # not retrieved whole: the cropped text, unmarked, serves as an excerpt,
             if isinstance(formatted.get(name), str):
                 document[name] = formatted[name].replace(self._pre, "").replace(self._post, "")
+            else:  # or, where the body was not formatted, its stored start
+                document[name] = document.get(OPENINGS[name]) or ""
         return Hit(
             type=document["type"],
             id=int(document["record_id"]),
@@ -346,6 +349,6 @@ class MeilisearchBackend:
             title_zh=document.get("title_zh") or None,
             org_slug=document.get("org_slug"),
             url=document["url"],
-            highlight=render_highlight(formatted, language, self._pre, self._post),
+            highlight=render_highlight(document | formatted, language, self._pre, self._post),
             document=document,
         )

@@ -10,6 +10,7 @@ import html
 import re
 
 from app.search import settings as conf
+from app.search.documents import OPENINGS
 from app.search.expansion import Vocabulary, parse
 from app.search.meili_settings import MAX_FACET_VALUES
 from app.search.schemas import FACETS, MAX_PAGE, MAX_PER_PAGE, SearchQuery
@@ -22,13 +23,15 @@ CROPPED = ("summary", "summary_zh", "body", "body_zh")
 # bodies come back cropped around the match, in `_formatted`.
 RETRIEVED = ("id", "type", "record_id", "slug", "url", "title", "title_zh", "summary", "summary_zh", "org_slug",
              "org_name", "org_name_zh", "category", "country", "region", "city", "org_type", "membership", "kind",
-             "function", "employment_type", "workplace", "tags", "timestamp", "domains", "trl", "expires_at")
+             "function", "employment_type", "workplace", "tags", "timestamp", "domains", "trl", "expires_at",
+             *OPENINGS.values())
 CROPPED_ONLY = ("body", "body_zh")
 # Federated scores are multiplied by these: records holding every word stay ahead of those holding fewer.
 WEIGHT_ALL_BUT_ONE = 0.5
 WEIGHT_RAREST_WORDS = 0.25
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
+_LATIN = re.compile(r"[^\W_]", re.ASCII)
 _EMPTY_VOCABULARY = Vocabulary()
 
 
@@ -52,6 +55,23 @@ def build_filter(filters: dict[str, tuple[str, ...]]) -> list[list[str]]:
 def query_locales(q: str) -> list[str] | None:
     """Han characters without kana are Chinese: segment the query as the *_zh fields are segmented."""
     return ["cmn"] if _HAN.search(q) and not _KANA.search(q) else None
+
+
+def formatted_fields(q: str, language: str) -> tuple[list[str], list[str]]:
+    """The fields Meilisearch marks and those it crops. Formatting the bodies is most of its time (the
+    Chinese one most of all), so a body is formatted only when it can show a match: the reader's always,
+    the other language's when the query is written in its script. Nothing is formatted for browsing:
+    hits show the stored start of their text (app/search/documents.py OPENINGS)."""
+    if not q:
+        return [], []
+    bodies = {"body_zh" if language == "zh" else "body"}
+    if _HAN.search(q):
+        bodies.add("body_zh")
+    if _LATIN.search(q):
+        bodies.add("body")
+    highlighted = [name for name in HIGHLIGHTED if name not in CROPPED_ONLY or name in bodies]
+    cropped = [name for name in CROPPED if name not in CROPPED_ONLY or name in bodies]
+    return highlighted, cropped
 
 
 def several_words(q: str) -> bool:
@@ -96,14 +116,15 @@ def relaxed_queries(q: str) -> list[str]:
 
 def search_body(query: SearchQuery, q: str, matching_strategy: str, pre: str, post: str) -> dict:
     """One search of the index; with `federated`, the per-query part of a multi-search."""
+    highlighted, cropped = formatted_fields(query.q.strip(), query.language)
     body = {
         "q": q,
         "filter": build_filter(query.filters) or None,
         # Without words there is nothing to rank by relevance: browsing shows the newest first.
         "sort": ["timestamp:desc"] if query.sort == "newest" or not q else None,
         "attributesToRetrieve": list(RETRIEVED),
-        "attributesToHighlight": list(HIGHLIGHTED),
-        "attributesToCrop": list(CROPPED),
+        "attributesToHighlight": highlighted or None,
+        "attributesToCrop": cropped or None,
         "cropLength": CROP_WORDS,
         "cropMarker": "…",
         "highlightPreTag": pre,

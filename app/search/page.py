@@ -35,6 +35,18 @@ FACETS_BY_TYPE: dict[str | None, tuple[str, ...]] = {
 }
 
 FacetCounts = list[tuple[str, int]]  # (value, count) in the order shown
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet as the panel shows it: prepared here, not by template calls, because a results
+    page shows dozens of them on every keystroke of the live search."""
+
+    value: str
+    label: str
+    count: int
+    on: bool  # chosen: the link switches it off
+    url: str  # this search with the value switched on or off
 _MARK = re.compile(r"</?mark>")
 EXCERPT_CHARS = 160
 
@@ -70,7 +82,7 @@ class SearchPage:
     pages: Pagination
     tab_counts: dict[str, int]  # "all" and each doc type → hits it would find with the other filters kept
     tabs_lower_bound: bool  # the "all" count was capped ("10,000+")
-    facets: list[tuple[str, FacetCounts]]  # facet name → its values and counts
+    facets: list[tuple[str, list[FacetValue]]]  # facet name → its values, in the order shown
     active_filters: list[tuple[str, str]]  # (facet, value) chosen, besides the type tab
     labeller: Callable[[str], Callable[[str], str]]  # facet name → names its values
 
@@ -138,15 +150,20 @@ def value_labeller(tree: list[CategoryNode], language: str) -> Callable[[str], C
     return labeller
 
 
-def _facets(params: SearchParams, result: SearchResult, tree: list[CategoryNode]) -> list[tuple[str, FacetCounts]]:
+def _facets(params: SearchParams, result: SearchResult, tree: list[CategoryNode],
+            labeller: Callable[[str], Callable[[str], str]],
+            toggle_url: Callable[[str, str], str]) -> list[tuple[str, list[FacetValue]]]:
     facets = []
     for name in FACETS_BY_TYPE[current_type(params)]:
         counts = result.facets.get(name) or {}
+        selected = params.selected(name)
         if name == "category":
-            ordered = _category_counts(counts, tree, params.selected(name))
+            ordered = _category_counts(counts, tree, selected)
         else:
             ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        facets.append((name, ordered))
+        named = labeller(name)
+        facets.append((name, [FacetValue(value=value, label=named(value), count=count, on=value in selected,
+                                         url=toggle_url(name, value)) for value, count in ordered]))
     return facets
 
 
@@ -184,6 +201,7 @@ async def search_page(
     breaker: CircuitBreaker,
     cache: ResultCache | None = None,
     tree: list[CategoryNode],
+    toggle_url: Callable[[str, str], str],
 ) -> SearchPage:
     """Raises SearchUnavailable when the engine is down, slow or switched off by the breaker."""
     searches = [run_search(backend, engine, params.query(language), breaker=breaker, cache=cache)]
@@ -196,13 +214,14 @@ async def search_page(
     tab_counts = {t: everything.facets.get("type", {}).get(t, 0) for t in DOC_TYPES}
     tab_counts["all"] = everything.total
     categories = _by_path(tree)
+    labeller = value_labeller(tree, language)
     return SearchPage(
         result=result,
         cards=[_card(hit, categories, language) for hit in result.hits],
         pages=Pagination(page=params.page, per_page=params.per_page, total=result.total),
         tab_counts=tab_counts,
         tabs_lower_bound=everything.total_is_lower_bound,
-        facets=_facets(params, result, tree),
+        facets=_facets(params, result, tree, labeller, toggle_url),
         active_filters=[(name, value) for name, values in params.filters.items() if name != "type" for value in values],
-        labeller=value_labeller(tree, language),
+        labeller=labeller,
     )

@@ -48,7 +48,7 @@ class SearchParams:
         return self.filters.get(name, ())
 
 
-def search_params(
+async def search_params(  # async: pure work, no worker thread (app/deps.py says why)
     q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH)] = "",
     type: Annotated[list[DocType] | None, Query(max_length=3)] = None,  # noqa: A002  (the contract's name)
     category: Values = None,

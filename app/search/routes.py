@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import SearchDep
+from app.pagination import toggled
 from app.search.page import POPULAR_SEARCHES, cached_categories, current_type, load_categories, search_page
 from app.search.params import SearchParamsDep
 from app.search.schemas import SearchUnavailable
@@ -32,7 +33,8 @@ async def search(request: Request, backend: SearchDep, params: SearchParamsDep) 
     try:
         context["page"] = await search_page(backend, engine, params, language=language,
                                             breaker=request.app.state.search_breaker,
-                                            cache=request.app.state.search_results, tree=tree)
+                                            cache=request.app.state.search_results, tree=tree,
+                                            toggle_url=lambda name, value: toggled(request, name, value))
     except SearchUnavailable:
         response = render(request, "search.html", context | {"unavailable": True}, block="content", status_code=503)
         response.headers["Retry-After"] = "30"

@@ -119,16 +119,29 @@ def query_words(text: str) -> list[str]:
     return words
 
 
-def spans(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, term) for every word of `text` as indexed, for highlighting the original text."""
-    load_segmenter()
-    # NFKC can change lengths, so positions are taken on the original text, folding each piece on its own.
+def term_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """(start, end) of every piece of `text` that is one of these index terms, for highlighting it.
+
+    Nothing is segmented here: a search segments only its query. Chinese terms are found as substrings of
+    the Chinese runs (every word the index holds for a run, sub-words included, is a substring of it);
+    other words are cut at letters and digits and stemmed, as documents are. Positions are on the original
+    text: NFKC can change lengths, so each piece is folded on its own.
+    """
+    chinese = [term for term in terms if is_cjk(term)]
+    found: list[tuple[int, int]] = []
     position = 0
-    for run, chinese in _runs(text):
-        if chinese:
-            for word, start, end in _chinese_words(run):
-                yield position + start, position + end, word
+    for run, is_chinese in _runs(text):
+        if is_chinese:
+            if chinese:
+                folded = normalize(run)
+                for term in chinese:
+                    at = folded.find(term)
+                    while at != -1:
+                        found.append((position + at, position + at + len(term)))
+                        at = folded.find(term, at + 1)
         else:
             for match in _WORD.finditer(run):
-                yield position + match.start(), position + match.end(), stem(normalize(match.group(0)))
+                if stem(normalize(match.group(0))) in terms:
+                    found.append((position + match.start(), position + match.end()))
         position += len(run)
+    return found

@@ -165,6 +165,19 @@ def test_highlights_mark_matches_and_escape_everything_else(backend):
     assert "<script>" not in hit.highlight and "&lt;script&gt;" in hit.highlight
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_highlights_mark_a_match_in_either_language_and_browsing_shows_the_start_of_the_text(backend, language):
+    """An English word found in the Chinese text, Chinese in the English: the body that holds the match is
+    marked whatever the reader's language; without words every hit shows the start of its text."""
+    found = {f"{h.type}-{h.id}": h.highlight for h in backend.search(SearchQuery(q="成员", language=language)).hits}
+    assert "北燕低温科技是联盟<mark>成员</mark>。" in found["organization-1"]
+    found = {f"{h.type}-{h.id}": h.highlight for h in backend.search(SearchQuery(q="member", language=language)).hits}
+    assert "Beiyan Cryogenics is a <mark>member</mark>." in found["organization-1"]
+    browsed = backend.search(SearchQuery(q="", filters={"type": ("organization",)}, language=language)).hits
+    assert browsed[0].highlight == ("北燕低温科技是联盟成员。" if language == "zh" else "Beiyan Cryogenics is a member.")
+    assert "<mark>" not in browsed[0].highlight
+
+
 @pytest.mark.parametrize(
     "q",
     ['"', "a-b", "NEAR(", "AND", "OR NOT", "*", "title:", "'", "@x", "🙂", "x" * 5000, "' OR 1=1--",

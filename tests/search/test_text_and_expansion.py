@@ -81,3 +81,23 @@ def test_highlights_never_contain_markup_other_than_marks(title, terms):
     html = highlight({"title": title, "body": title}, terms, "en")
     stripped = html.replace("<mark>", "").replace("</mark>", "")
     assert "<" not in stripped and ">" not in stripped
+
+
+def test_highlights_mark_every_indexed_term_without_segmenting_the_document(monkeypatch):
+    import rjieba
+
+    document = {"title": "超导量子比特的稀释制冷机", "summary": "Dilution refrigerators for SNSPD detectors, 10 mK."}
+    # Every word the index holds for this text: what a search could match.
+    indexed = set(document_terms(document["title"])) | set(document_terms(document["summary"]))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a search must segment only its query")
+
+    monkeypatch.setattr(rjieba, "tokenize", refuse)
+    monkeypatch.setattr(rjieba, "cut", refuse)
+    assert highlight(document, {"量子比特", "稀释制冷机"}, "zh") == "超导<mark>量子比特</mark>的<mark>稀释制冷机</mark>"
+    assert highlight(document, {"量子"}, "zh") == "超导<mark>量子</mark>比特的稀释制冷机"  # a word inside a word
+    assert highlight(document, {"refriger", "detector"}, "en") == (
+        "Dilution <mark>refrigerators</mark> for SNSPD <mark>detectors</mark>, 10 mK.")
+    for term in indexed:  # whatever a document was found by is marked in it
+        assert "<mark>" in highlight(document, {term}, "en"), term
