@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS docs (
 );
 CREATE INDEX IF NOT EXISTS docs_by_date ON docs (sort_date);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
-    title, tags, org, body, tokenize = "unicode61 remove_diacritics 2", prefix = '2 3'
+    title, tags, org, body, tokenize = "unicode61 remove_diacritics 2"
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab (fts, 'row');
 CREATE TABLE IF NOT EXISTS facets (
