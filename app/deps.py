@@ -6,13 +6,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from app.accounts.sessions import resolve
 from app.config import Settings
 from app.db import after_commit, unit_of_work
 from app.errors import NotFound, SignInRequired
 from app.models import User
+from app.outbox import QUEUED
 from app.search.backend import SearchBackend
-from app.search.outbox import QUEUED
+from app.security.sessions import resolve
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -45,16 +45,6 @@ async def get_search(request: Request) -> SearchBackend:
 
 
 SearchDep = Annotated[SearchBackend, Depends(get_search)]
-
-
-def client_ip(request: Request) -> str:
-    """The client's address; X-Forwarded-For counts only when a trusted proxy sets it."""
-    settings: Settings = request.app.state.settings
-    if settings.trust_forwarded_for:
-        forwarded = request.headers.get("x-forwarded-for", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded[:45]
-    return request.client.host if request.client else "unknown"
 
 
 def get_optional_user(request: Request, session: SessionDep) -> User | None:

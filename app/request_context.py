@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADER = "X-Request-ID"
@@ -129,3 +130,13 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             _current.reset(token)
+
+
+def client_ip(request: Request) -> str:
+    """The client's address; X-Forwarded-For counts only when a trusted proxy sets it."""
+    settings = request.app.state.settings
+    if settings.trust_forwarded_for:
+        forwarded = request.headers.get("x-forwarded-for", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:45]
+    return request.client.host if request.client else "unknown"

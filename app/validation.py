@@ -11,8 +11,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from fastapi import Request
 
 from app.errors import FieldError, Invalid, InvalidValue
+from app.geography import is_country
 from app.i18n import N_
-from app.organizations.geography import is_country
 from app.slugs import MAX_SLUG_LENGTH, SLUG_PATTERN
 
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")

@@ -18,12 +18,15 @@ from jinja2_fragments import render_block
 from sqlalchemy import inspect as sa_inspect
 
 from app.config import PROJECT_ROOT
+from app.db import new_session
+from app.geography import CN_PROVINCES
 from app.i18n import BABEL_LOCALES, LANG_COOKIE, LANGUAGES, N_, error_text, negotiate, translations
 from app.markdown import render_markdown
 from app.models.labels import label
-from app.organizations.geography import CN_PROVINCES
 from app.pagination import toggled, url_with
 from app.security.csrf import csrf_token
+from app.security.form_timing import stamp_field
+from app.security.sessions import resolve
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -36,6 +39,7 @@ environment = Environment(
 )
 environment.install_null_translations(newstyle=True)  # real catalogues are passed per request, below
 environment.filters["markdown"] = render_markdown
+environment.globals["form_stamp_field"] = stamp_field
 environment.globals["HTMX_JS"] = "/static/vendor/htmx-2.0.11.min.js"
 
 _GETTEXT = {lang: _make_new_gettext(translations(lang).gettext) for lang in LANGUAGES}
@@ -80,9 +84,6 @@ def _stale(user: Any) -> bool:
 def current_user(request: Request):
     """The signed-in user, for the page header; resolved once per request (again after a rollback)."""
     if not hasattr(request.state, "user") or (request.state.user is not None and _stale(request.state.user)):
-        from app.accounts.sessions import resolve
-        from app.db import new_session
-
         settings = request.app.state.settings
         with new_session(request.app.state.engine, write=False) as session:
             request.state.user = resolve(session, request.cookies.get(settings.session_cookie), settings=settings)

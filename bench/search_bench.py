@@ -41,10 +41,10 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from app.catalog.service import confirmed_since  # noqa: E402
+from app.geography import CN_CITY_PROVINCE, CN_PROVINCES, derive_region, province_of_city  # noqa: E402
 from app.models import Category, Job, Listing, Organization  # noqa: E402
 from app.models.states import JobStatus, ListingStatus, OrgStatus  # noqa: E402
 from app.models.vocab import EmploymentType, JobFunction, Workplace  # noqa: E402
-from app.organizations.geography import CN_CITY_PROVINCE, CN_PROVINCES, derive_region, province_of_city  # noqa: E402
 from app.search.documents import job_document, listing_document, organization_document  # noqa: E402
 from app.search.embedded import EmbeddedBackend  # noqa: E402
 from app.search.schemas import SearchQuery  # noqa: E402

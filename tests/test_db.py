@@ -97,7 +97,8 @@ def test_bookkeeping_on_a_read_is_written_after_it_in_a_transaction_of_its_own(e
     another writer has committed): the last-use times of sessions and tokens are written after it."""
     from datetime import timedelta
 
-    from app.accounts import sessions, tokens
+    from app.accounts import tokens
+    from app.security import sessions
     from app.accounts.schemas import UserCreate
     from app.accounts.service import create_user
     from app.config import Settings

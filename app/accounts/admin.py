@@ -10,11 +10,11 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.accounts.sessions import end_all
 from app.errors import Conflict, NotFound
 from app.i18n import N_
 from app.models import Membership, Organization, User
 from app.pagination import Pagination
+from app.security.sessions import end_all
 
 USERS_PER_PAGE = 50
 

@@ -18,11 +18,11 @@ from sqlmodel import Session, col, delete, func, select
 from app import audit
 from app.accounts.schemas import Password
 from app.accounts.service import verify_password
-from app.accounts.sessions import token_hash
 from app.errors import Conflict, Invalid
 from app.i18n import N_
 from app.models import EmailChange, User
 from app.models.base import utcnow
+from app.security.sessions import token_hash
 from app.validation import Email, InputModel
 
 EMAIL_CHANGE_LIFETIME = timedelta(hours=24)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from app.accounts import mails, sessions
+from app.accounts import mails
 from app.accounts.email_change import (
     EMAIL_CHANGE_LIFETIME,
     EmailChangeIn,
@@ -25,11 +25,13 @@ from app.accounts.service import (
     start_password_reset,
 )
 from app.db import after_commit
-from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, client_ip
+from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
 from app.errors import Conflict, FieldError, Invalid, by_field
 from app.i18n import N_
 from app.mail import build_message, send
 from app.organizations.access import memberships_of
+from app.request_context import client_ip
+from app.security import sessions
 from app.security.ratelimit import RateLimited, hit
 from app.validation import field_errors
 from app.web import render, safe_next

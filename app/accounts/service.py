@@ -9,11 +9,11 @@ from sqlmodel import Session, func, select
 
 from app import audit
 from app.accounts.schemas import PasswordChange, PasswordReset, UserCreate
-from app.accounts.sessions import end_all, token_hash
 from app.errors import Conflict, Invalid
 from app.i18n import N_
 from app.models import PasswordResetToken, User
 from app.models.base import utcnow
+from app.security.sessions import end_all, token_hash
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id with RFC 9106's low-memory profile
 # Checked when the e-mail is unknown, so that a wrong address costs as long as a wrong password.

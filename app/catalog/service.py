@@ -13,7 +13,7 @@ from app.i18n import N_
 from app.models import Category, Listing, Organization
 from app.models.base import Outcome, assign, outcome, utcnow
 from app.models.states import LISTING, ListingStatus, OrgStatus
-from app.search.outbox import enqueue
+from app.outbox import enqueue
 from app.slugs import slugify, unique_slug
 
 

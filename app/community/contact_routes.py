@@ -13,7 +13,7 @@ from app.community.inquiries import InquiryIn, MembersOnly
 from app.community.reports import ReportIn
 from app.config import Settings
 from app.db import after_commit
-from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, StaffUser, client_ip
+from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, StaffUser
 from app.errors import Invalid, by_field
 from app.mail import build_message, send
 from app.models import Inquiry, Job, Listing, Organization, User
@@ -21,6 +21,7 @@ from app.models.report import ReportTarget
 from app.models.states import INQUIRY, InquiryStatus
 from app.organizations.access import workspace_org
 from app.organizations.service import get_visible_organization
+from app.request_context import client_ip
 from app.security import form_timing
 from app.validation import field_errors
 from app.web import render

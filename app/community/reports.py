@@ -28,7 +28,7 @@ from app.models import AuditEntry, Job, Listing, Membership, Organization, Repor
 from app.models.base import utcnow
 from app.models.report import ReportResolution, ReportTarget
 from app.models.states import JOB, LISTING, JobStatus, ListingStatus
-from app.search.outbox import enqueue
+from app.outbox import enqueue
 from app.security.ratelimit import hit
 from app.validation import InputModel
 

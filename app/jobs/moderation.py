@@ -22,10 +22,10 @@ from app.i18n import N_
 from app.jobs.schemas import JobIn
 from app.jobs.service import approve, expire_jobs, job_region
 from app.models import Job, Organization, User
-from app.periodic import run_periodically
 from app.models.base import assign, expect_version, utcnow
 from app.models.states import JOB, JobStatus
-from app.search.outbox import enqueue
+from app.outbox import enqueue
+from app.periodic import run_periodically
 from app.slugs import slugify, unique_slug
 
 log = logging.getLogger("qmarket.jobs")

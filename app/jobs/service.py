@@ -5,15 +5,15 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app.errors import Invalid
+from app.geography import province_of_city
 from app.i18n import N_
 from app.jobs.schemas import JobIn
 from app.models import Job, Organization
 from app.models.base import Outcome, assign, outcome, utcnow
 from app.models.states import JOB, JobStatus, OrgStatus
 from app.models.vocab import Region
-from app.organizations.geography import province_of_city
 from app.organizations.service import region_for
-from app.search.outbox import enqueue
+from app.outbox import enqueue
 from app.slugs import slugify, unique_slug
 
 

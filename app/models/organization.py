@@ -23,7 +23,7 @@ class Organization(SQLModel, table=True):
     country: str = Field(max_length=2, index=True)
     province: str | None = Field(default=None, max_length=6)
     city: str | None = Field(default=None, max_length=100)
-    # Derived from country and province by app.organizations.geography.derive_region; kept for filtering.
+    # Derived from country and province by app.geography.derive_region; kept for filtering.
     region: Region = enum_column(Region, index=True)
     website: str | None = Field(default=None, max_length=300)
     contact_email: str | None = Field(default=None, max_length=254)

@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db import after_commit
-from app.deps import CurrentUser, SessionDep, SettingsDep, StaffUser, client_ip
+from app.request_context import client_ip
+from app.deps import CurrentUser, SessionDep, SettingsDep, StaffUser
 from app.errors import FieldError, Invalid, by_field
 from app.i18n import N_
 from app.mail import build_message, send
@@ -24,7 +25,7 @@ from app.organizations.applications import (
     reject_application,
     submit_application,
 )
-from app.organizations.geography import CN_PROVINCES
+from app.geography import CN_PROVINCES
 from app.security import form_timing
 from app.validation import field_errors
 from app.web import render

@@ -17,12 +17,12 @@ from app.models import (
     WorkingGroup,
     WorkingGroupMember,
 )
+from app.geography import derive_region
 from app.models.base import Outcome, assign, outcome, utcnow
 from app.models.states import ORGANIZATION, OrgStatus
 from app.models.vocab import InterestKind, Region
-from app.organizations.geography import derive_region
 from app.organizations.schemas import OrganizationIn
-from app.search.outbox import enqueue
+from app.outbox import enqueue
 
 
 def region_for(country: str, province: str | None) -> Region:

@@ -17,7 +17,6 @@ import time
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from app.web import environment
 
 FIELD = "form_started"
 MIN_SECONDS = 3
@@ -55,10 +54,9 @@ def check(secret: str, value: str | None, *, now: float | None = None) -> str | 
 
 
 @pass_context
-def _stamp_field(context) -> Markup:
+def stamp_field(context) -> Markup:
+    """{{ form_stamp_field() }} in a template (app/web.py registers it)."""
     request = context["request"]
     value = stamp(request.app.state.settings.secret_key)
     return Markup(f'<input type="hidden" name="{FIELD}" value="{escape(value)}">')
 
-
-environment.globals["form_stamp_field"] = _stamp_field

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.deps import client_ip
 from app.errors import error_body
+from app.request_context import client_ip
 
 log = logging.getLogger("qmarket.throttle")
 

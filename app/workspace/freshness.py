@@ -21,8 +21,8 @@ from app.models import Listing, Membership, Organization, User
 from app.models.base import utcnow
 from app.models.states import ListingStatus, OrgStatus
 from app.models.vocab import MemberRole
+from app.outbox import enqueue
 from app.periodic import run_periodically
-from app.search.outbox import enqueue
 from app.workspace.service import REMIND_BEFORE
 
 log = logging.getLogger("qmarket.listings")

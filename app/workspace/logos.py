@@ -20,7 +20,7 @@ from app.errors import DomainError, Invalid
 from app.i18n import N_
 from app.models import Organization, User
 from app.models.base import utcnow
-from app.search.outbox import enqueue
+from app.outbox import enqueue
 from app.security.ratelimit import hit
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024

@@ -37,8 +37,8 @@ from app.models.invitation import Invitation
 from app.models.report import Report, ReportTarget
 from app.models.states import LISTING, ListingStatus, OrgStatus
 from app.organizations.service import restore_organization
+from app.outbox import enqueue
 from app.periodic import run_periodically
-from app.search.outbox import enqueue
 from app.workspace.logos import LOGO_NAME, logo_folder
 
 PURGED = "purged"  # status_reason of a tombstone: its content is gone, there is nothing left to restore

@@ -21,7 +21,7 @@ from app.models.base import assign, expect_version, utcnow
 from app.models.states import ListingStatus
 from app.models.vocab import InterestKind
 from app.organizations.service import interests, set_interests, soft_delete_organization
-from app.search.outbox import enqueue
+from app.outbox import enqueue
 from app.slugs import slugify, unique_slug
 from app.workspace.schemas import ListingForm, ProfileIn
 

@@ -7,10 +7,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from app.accounts.sessions import token_hash
 from app.db import new_session, unit_of_work
 from app.models import AuditEntry, EmailChange, User
 from app.models.base import utcnow
+from app.security.sessions import token_hash
 from tests.accounts.people import PASSWORD, make_user, post, sign_in
 from tests.helpers import csrf_headers
 

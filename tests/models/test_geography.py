@@ -1,7 +1,7 @@
 import pytest
 
+from app.geography import CN_PROVINCES, COUNTRY_CONTINENT, derive_region, province_of_city
 from app.models.vocab import Region
-from app.organizations.geography import CN_PROVINCES, COUNTRY_CONTINENT, derive_region, province_of_city
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
+from app.geography import derive_region
 from app.models import Category, Job, Listing, Organization
 from app.models.states import JobStatus, ListingStatus, OrgStatus
-from app.organizations.geography import derive_region
 from app.search.documents import job_document, listing_document, organization_document
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)

@@ -7,15 +7,15 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from app.db import new_session, unit_of_work
 from app.catalog.service import set_listing_status
+from app.db import new_session, unit_of_work
 from app.jobs.service import expire_jobs
 from app.models import Job, Listing, Organization, SearchOutbox
 from app.models.base import utcnow
 from app.models.states import ORGANIZATION, ListingStatus, OrgStatus
 from app.organizations.service import set_status
+from app.outbox import enqueue
 from app.search import service
-from app.search.outbox import enqueue
 from app.search.backend import create_backend
 from app.search.embedded import EmbeddedBackend
 from app.search.schemas import SearchQuery, SearchUnavailable
@@ -219,7 +219,7 @@ class SwappingBackend:
 
 
 def test_a_change_drained_during_a_rebuild_is_not_lost(engine, monkeypatch):
-    from app.search.outbox import enqueue
+    from app.outbox import enqueue
 
     backend = SwappingBackend()
     with unit_of_work(engine) as session:
