@@ -11,7 +11,6 @@ from app.db import after_commit, unit_of_work
 from app.errors import NotFound, SignInRequired
 from app.models import User
 from app.outbox import QUEUED
-from app.search.backend import SearchBackend
 from app.security.sessions import resolve
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -38,13 +37,6 @@ async def get_settings(request: Request) -> Settings:
 # scope="function": the transaction ends when the route returns, so a 2xx is only sent after the commit.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-
-
-async def get_search(request: Request) -> SearchBackend:
-    return request.app.state.search
-
-
-SearchDep = Annotated[SearchBackend, Depends(get_search)]
 
 
 def get_optional_user(request: Request, session: SessionDep) -> User | None:

@@ -9,27 +9,22 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.accounts.routes import router as accounts_router
-from app.api.search import router as search_api_router
-from app.api.members import router as member_api_router
+from app.api.routes import router as api_router
 from app.catalog.routes import router as catalog_router
-from app.community.contact_routes import router as contact_router
 from app.community.routes import router as community_router
 from app.config import PROJECT_ROOT, Settings, get_settings, production_problems
 from app.db import create_db_engine
 from app.error_pages import install_error_handlers
-from app.language_cookie import RememberLanguage
+from app.home.routes import router as home_router
 from app.jobs.moderation import expire_periodically
-from app.jobs.review import router as job_review_router
 from app.jobs.routes import router as jobs_router
-from app.jobs.workspace import router as job_workspace_router
-from app.organizations.application_routes import router as applications_router
-from app.organizations.member_routes import router as members_router
+from app.language_cookie import RememberLanguage
 from app.organizations.routes import router as organizations_router
 from app.request_context import RequestIdMiddleware
 from app.search.backend import create_backend
 from app.search.relay import OutboxRelay
-from app.search.routes import router as search_router
 from app.search.result_cache import ResultCache
+from app.search.routes import router as search_router
 from app.search.runner import CircuitBreaker
 from app.search.schemas import SearchUnavailable
 from app.search.service import index_is_empty, reindex
@@ -38,19 +33,13 @@ from app.security.body_limit import BodySizeLimit
 from app.security.csrf import verify_csrf
 from app.security.headers import SecurityHeaders
 from app.security.throttle import Throttle
-from app.staff.deleted import router as staff_deleted_router
-from app.staff.listings import router as staff_listings_router
-from app.staff.orgs import router as staff_orgs_router
 from app.staff.routes import router as staff_router
-from app.staff.users import router as staff_users_router
 from app.system.routes import router as system_router
-from app.system.sitemap import router as sitemap_router
 from app.validation import refuse_unstorable_input
 from app.webinars.routes import router as webinars_router
 from app.workspace.freshness import remind_periodically
 from app.workspace.retention import purge_periodically
 from app.workspace.routes import router as workspace_router
-from app.workspace.token_routes import router as token_router
 
 log = logging.getLogger("qmarket")
 
@@ -103,29 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, https_only=settings.https)
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer carries X-Request-ID
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
-    app.include_router(system_router)
-    app.include_router(accounts_router)
-    app.include_router(staff_router)
-    app.include_router(sitemap_router)
-    app.include_router(webinars_router)
-    app.include_router(contact_router)
-    app.include_router(community_router)
-    app.include_router(catalog_router)
-    app.include_router(organizations_router)
-    app.include_router(applications_router)
-    app.include_router(members_router)
-    app.include_router(jobs_router)
-    app.include_router(job_workspace_router)
-    app.include_router(job_review_router)
-    app.include_router(staff_orgs_router)
-    app.include_router(staff_listings_router)
-    app.include_router(staff_deleted_router)
-    app.include_router(staff_users_router)
-    app.include_router(workspace_router)
-    app.include_router(search_router)
-    app.include_router(search_api_router)
-    app.include_router(member_api_router)
-    app.include_router(token_router)
+    # One router per package, each including its own pages (order matters only where paths overlap).
+    for router in (system_router, accounts_router, staff_router, webinars_router, community_router, home_router,
+                   catalog_router, organizations_router, jobs_router, workspace_router, search_router, api_router):
+        app.include_router(router)
     logging.basicConfig(level=logging.INFO)
     for chatty in ("httpx", "httpx2"):  # one line per Meilisearch call would bury the access log
         logging.getLogger(chatty).setLevel(logging.WARNING)

@@ -4,8 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from app.api.schemas import SearchHitOut, SearchOut
-from app.deps import SearchDep
 from app.errors import error_body
+from app.search.backend import SearchDep
 from app.search.params import SearchParamsDep
 from app.search.runner import run_search
 from app.search.schemas import SearchUnavailable

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from app.catalog.service import visible_listings
 from app.models import Category, Listing, Organization
+from app.visibility import visible_listings
 
 BROWSE_FACETS = ("kind", "trl", "country", "region", "org_type", "membership", "domains")
 SORTS = ("newest", "title", "trl")

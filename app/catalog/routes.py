@@ -1,42 +1,24 @@
-"""Pages of the marketplace directory: home, category browsing and listing pages."""
+"""Pages of the marketplace directory: category browsing and listing pages."""
 
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import col, select
+from sqlmodel import select
 
 from app.catalog.browse import browse
-from app.catalog.service import category_tree, get_visible_listing, newest_listings, related_listings
+from app.catalog.service import category_tree, get_visible_listing, related_listings
 from app.deps import SessionDep
 from app.errors import NotFound
 from app.i18n import N_
-from app.jobs.service import live_jobs
-from app.models import Category, Job, Organization
+from app.models import Category
 from app.models.vocab import ListingKind, MembershipLevel, OrgType, Region, TechDomain
 from app.pagination import Pagination
 from app.web import render
-from app.webinars.service import upcoming
 
 router = APIRouter()
 PER_PAGE = 24
 Country = Annotated[str, Query(pattern=r"^[A-Z]{2}$")]
-
-
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep) -> HTMLResponse:
-    tree = category_tree(session)
-    jobs = session.execute(
-        live_jobs().with_only_columns(Job, Organization).order_by(col(Job.published_at).desc()).limit(5)
-    ).all()
-    context = {
-        "categories": tree,
-        "total": sum(node.count for node in tree),
-        "newest_listings": newest_listings(session, limit=6),
-        "newest_jobs": jobs,
-        "next_webinar": session.exec(upcoming()).first(),
-    }
-    return render(request, "home.html", context, block="categories")
 
 
 def _category(session: SessionDep, path: str) -> Category:

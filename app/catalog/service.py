@@ -1,20 +1,20 @@
 """Rules about the taxonomy and listings: what is visible, what counts, how listings are written."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.catalog.schemas import CategoryNode, ListingIn
-from app.config import get_settings
 from app.errors import NotFound
 from app.i18n import N_
 from app.models import Category, Listing, Organization
 from app.models.base import Outcome, assign, outcome, utcnow
-from app.models.states import LISTING, ListingStatus, OrgStatus
+from app.models.states import LISTING, ListingStatus
 from app.outbox import enqueue
 from app.slugs import slugify, unique_slug
+from app.visibility import visible_listings
 
 
 def load_taxonomy(session: Session, tops: list[dict[str, Any]]) -> int:
@@ -52,28 +52,6 @@ def leaf_paths(categories: dict[str, Category]) -> set[str]:
     """Paths a listing may be filed under: subcategories, and top categories that have none."""
     parents = {c.parent_id for c in categories.values() if c.parent_id is not None}
     return {path for path, c in categories.items() if c.id not in parents}
-
-
-def confirmed_since(now: datetime | None = None) -> datetime:
-    """The oldest "last confirmed" a listing may have and still be shown (QM_LISTING_CONFIRM_DAYS).
-
-    Read from the process's settings: the same cutoff applies to pages, search documents and the sitemap.
-    """
-    return (now or utcnow()) - timedelta(days=get_settings().listing_confirm_days)
-
-
-def visible_listings(*, confirmed_after: datetime | None = None):
-    """Listings the public may see: published, by an active organisation, and confirmed recently enough
-    (a listing its organisation has not confirmed for the configured period drops out until confirmed)."""
-    return (
-        select(Listing)
-        .join(Organization, col(Organization.id) == Listing.organization_id)
-        .where(
-            Listing.status == ListingStatus.published,
-            Organization.status == OrgStatus.active,
-            col(Listing.last_confirmed_at) >= (confirmed_since() if confirmed_after is None else confirmed_after),
-        )
-    )
 
 
 def category_tree(session: Session, *, with_counts: bool = True) -> list[CategoryNode]:

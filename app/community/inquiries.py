@@ -23,7 +23,6 @@ from pydantic import AfterValidator, BeforeValidator, StringConstraints
 from sqlmodel import Session, col, func, select
 
 from app import audit
-from app.catalog.service import visible_listings
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.i18n import N_
 from app.models import AuditEntry, Inquiry, Listing, Membership, Organization, User
@@ -32,6 +31,7 @@ from app.models.states import INQUIRY, InquiryStatus, OrgStatus
 from app.models.vocab import MemberRole
 from app.security.ratelimit import RateLimited, hit
 from app.validation import InputModel, Slug
+from app.visibility import visible_listings
 
 log = logging.getLogger("qmarket.inquiries")
 

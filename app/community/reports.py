@@ -23,7 +23,6 @@ from app.catalog.service import get_visible_listing, set_listing_status
 from app.community.inquiries import no_control
 from app.errors import NotFound
 from app.i18n import N_
-from app.jobs.service import live_jobs
 from app.models import AuditEntry, Job, Listing, Membership, Organization, Report, User
 from app.models.base import utcnow
 from app.models.report import ReportResolution, ReportTarget
@@ -31,6 +30,7 @@ from app.models.states import JOB, LISTING, JobStatus, ListingStatus
 from app.outbox import enqueue
 from app.security.ratelimit import hit
 from app.validation import InputModel
+from app.visibility import live_jobs
 
 REPORTS_PER_IP_HOUR = 10
 REPORTS_PER_IP_DAY = 30

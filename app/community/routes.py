@@ -4,12 +4,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.community import service
+from app.community.contact_routes import router as contact_router
 from app.deps import SessionDep
 from app.errors import NotFound
 from app.models.base import utcnow
 from app.web import render
 
-router = APIRouter()
+router = APIRouter()  # with the contact and inquiry pages (contact_routes.py) first
+router.include_router(contact_router)
 
 NEWEST_LISTINGS = 6  # a taste of what the members offer; the marketplace has the rest
 

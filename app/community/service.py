@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
-from app.catalog.service import visible_listings
-from app.jobs.service import live_jobs
 from app.models import Category, Job, Listing, Organization, WorkingGroup, WorkingGroupMember
 from app.models.base import Outcome, assign, outcome
 from app.models.states import OrgStatus
+from app.visibility import visible_listings
+from app.visibility import live_jobs
 
 
 def upsert_group(

@@ -14,7 +14,6 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from app.errors import NotFound
-from app.jobs.service import live_jobs
 from app.models import Job, Organization
 from app.models.states import JobStatus, OrgStatus
 from app.pagination import Pagination
@@ -22,6 +21,7 @@ from app.search.backend import SearchBackend
 from app.search.result_cache import ResultCache
 from app.search.runner import CircuitBreaker, run_search
 from app.search.schemas import SearchQuery
+from app.visibility import live_jobs
 
 # The filters of the board, in the order the filter panel shows them. All are facets of the search engine.
 JOB_FACETS = ("function", "employment_type", "workplace", "country", "region", "org_type")

@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.deps import SearchDep, SessionDep
+from app.deps import SessionDep
 from app.jobs.board import JOB_FACETS, Board, JobFilters, Sort, database_board, public_job, search_board
 from app.jobs.posting import job_posting_ld, markdown_text, salary_range
+from app.jobs.workspace import router as workspace_router
 from app.models.base import utcnow
 from app.models.labels import label
 from app.models.vocab import EmploymentType, JobFunction, OrgType, Region, Workplace
+from app.search.backend import SearchDep
 from app.search.schemas import MAX_PAGE, SearchUnavailable
 from app.validation import CountryCode
 from app.web import country_name, is_htmx, localized, render, request_language
@@ -152,3 +154,6 @@ def job_page(request: Request, session: SessionDep, slug: str) -> HTMLResponse:
         "posting": job_posting_ld(job, org, language=language, job_url=job_url) if found.live else None,
     }
     return render(request, "job.html", context, block="content", status_code=200 if found.live else 410)
+
+
+router.include_router(workspace_router)  # an organisation's own postings

@@ -10,27 +10,11 @@ from app.i18n import N_
 from app.jobs.schemas import JobIn
 from app.models import Job, Organization
 from app.models.base import Outcome, assign, outcome, utcnow
-from app.models.states import JOB, JobStatus, OrgStatus
+from app.models.states import JOB, JobStatus
 from app.models.vocab import Region
 from app.organizations.service import region_for
 from app.outbox import enqueue
 from app.slugs import slugify, unique_slug
-
-
-def live_jobs(now: datetime | None = None):
-    """Jobs the public may see: published, not expired, by an active organisation.
-
-    `now` may be a bound parameter, for a statement built once and run with the time of each request."""
-    now = utcnow() if now is None else now
-    return (
-        select(Job)
-        .join(Organization, col(Organization.id) == Job.organization_id)
-        .where(
-            Job.status == JobStatus.published,
-            col(Job.expires_at) > now,
-            Organization.status == OrgStatus.active,
-        )
-    )
 
 
 def pending_review():

@@ -6,10 +6,12 @@ from sqlmodel import col
 
 from app.catalog.service import organization_listings
 from app.deps import SessionDep
-from app.jobs.service import live_jobs
 from app.models import Job
 from app.models.vocab import InterestKind
+from app.organizations.application_routes import router as applications_router
+from app.organizations.member_routes import router as members_router
 from app.organizations.service import get_visible_organization, interests, presented_webinars, working_groups_of
+from app.visibility import live_jobs
 from app.web import render
 
 router = APIRouter()
@@ -30,3 +32,7 @@ def organization_page(request: Request, session: SessionDep, slug: str) -> HTMLR
         "groups": working_groups_of(session, org),
     }
     return render(request, "organization.html", context)
+
+
+router.include_router(applications_router)
+router.include_router(members_router)

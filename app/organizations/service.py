@@ -23,6 +23,7 @@ from app.models.states import ORGANIZATION, OrgStatus
 from app.models.vocab import InterestKind, Region
 from app.organizations.schemas import OrganizationIn
 from app.outbox import enqueue
+from app.visibility import visible_organizations
 
 
 def region_for(country: str, province: str | None) -> Region:
@@ -31,10 +32,6 @@ def region_for(country: str, province: str | None) -> Region:
         return derive_region(country, province)
     except InvalidValue as exc:
         raise Invalid(exc.field_error()) from None
-
-
-def visible_organizations():
-    return select(Organization).where(Organization.status == OrgStatus.active)
 
 
 def get_by_slug(session: Session, slug: str) -> Organization | None:

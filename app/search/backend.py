@@ -1,7 +1,9 @@
 """The one interface both search engines implement, and the single place that picks the engine."""
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Annotated, Protocol
+
+from fastapi import Depends, Request
 
 from app.config import Settings
 from app.search.schemas import SearchQuery, SearchResult
@@ -49,3 +51,10 @@ def create_backend(settings: Settings) -> SearchBackend:
     from app.search.embedded import EmbeddedBackend
 
     return EmbeddedBackend(settings.search_path)
+
+
+async def get_search(request: Request) -> SearchBackend:
+    return request.app.state.search
+
+
+SearchDep = Annotated[SearchBackend, Depends(get_search)]  # the app's engine, for routes that search

@@ -4,8 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import SearchDep
 from app.pagination import toggled
+from app.search.backend import SearchDep
 from app.search.page import POPULAR_SEARCHES, cached_categories, current_type, load_categories, search_page
 from app.search.params import SearchParamsDep
 from app.search.schemas import SearchUnavailable

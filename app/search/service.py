@@ -13,16 +13,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, bindparam, literal, union_all
 from sqlmodel import Session, col, delete, select
 
-from app.catalog.service import confirmed_since, visible_listings
 from app.db import new_session, unit_of_work
-from app.jobs.service import live_jobs
 from app.models import Category, Job, Listing, Organization, OrganizationCategory, SearchOutbox
 from app.models.base import utcnow
 from app.models.vocab import InterestKind
-from app.organizations.service import visible_organizations
 from app.search.backend import SearchBackend
 from app.search.documents import document_id, job_document, listing_document, organization_document
 from app.search.schemas import DOC_TYPES, SearchRejected, SearchUnavailable
+from app.visibility import confirmed_since, visible_listings
+from app.visibility import live_jobs
+from app.visibility import visible_organizations
 
 DocKey = tuple[str, int]
 # A failed delivery is retried after 10 s, 20 s, 40 s … (5 s × 2^attempts), at most every 10 minutes.

@@ -10,12 +10,17 @@ from app.deps import SessionDep, StaffUser
 from app.jobs.service import pending_review
 from app.models import Organization
 from app.models.states import OrgStatus
+from app.staff.deleted import router as deleted_router
+from app.staff.jobs import router as jobs_router
+from app.staff.listings import router as listings_router
+from app.staff.orgs import router as orgs_router
+from app.staff.users import router as users_router
 from app.web import render
 
-router = APIRouter(prefix="/staff")
+router = APIRouter()  # the whole staff area: this front page and the routers included below
 
 
-@router.get("", response_class=HTMLResponse)
+@router.get("/staff", response_class=HTMLResponse)
 def staff_home(request: Request, session: SessionDep, staff: StaffUser) -> HTMLResponse:
     pending_orgs = session.exec(
         select(func.count()).select_from(Organization).where(Organization.status == OrgStatus.pending)
@@ -23,3 +28,7 @@ def staff_home(request: Request, session: SessionDep, staff: StaffUser) -> HTMLR
     jobs_in_review = len(session.exec(pending_review()).all())
     return render(request, "staff_home.html", {"pending_orgs": pending_orgs, "jobs_in_review": jobs_in_review,
                                                "open_reports": open_report_count(session)})
+
+
+for area in (orgs_router, listings_router, jobs_router, deleted_router, users_router):
+    router.include_router(area)

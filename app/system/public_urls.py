@@ -10,10 +10,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.catalog.service import visible_listings
-from app.jobs.service import live_jobs
 from app.models import Category, Job, Listing, Organization, Webinar, WorkingGroup
-from app.organizations.service import visible_organizations
+from app.visibility import visible_listings
+from app.visibility import live_jobs
+from app.visibility import visible_organizations
 
 STATIC_PAGES = ("/", "/marketplace", "/jobs", "/webinars", "/groups")
 

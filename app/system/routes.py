@@ -5,8 +5,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from app.search.service import backlog
+from app.system.sitemap import router as sitemap_router
 
-router = APIRouter(tags=["system"])
+router = APIRouter(tags=["system"])  # with the sitemap and robots.txt (sitemap.py), included below
 
 
 @router.get("/healthz")
@@ -37,3 +38,7 @@ def readyz(request: Request) -> JSONResponse:
     if checks["database"] == "ok":
         body["search_backlog"] = backlog(request.app.state.engine)  # how far the index lags (not a failure)
     return JSONResponse(body, status_code=200 if ready else 503)
+
+
+# One router per package: main.py includes this one.
+router.include_router(sitemap_router)

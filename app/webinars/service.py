@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
-from app.catalog.service import visible_listings
 from app.models import Category, Listing, Organization, Webinar, WebinarListing, WebinarPresenter
 from app.models.base import Outcome, assign, outcome, utcnow
 from app.models.states import OrgStatus
+from app.visibility import visible_listings
 
 
 def upcoming(now: datetime | None = None):

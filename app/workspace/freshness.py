@@ -1,7 +1,7 @@
 """Keeping listings current: owners are reminded before a listing goes stale, and stale ones leave search.
 
 A listing whose organisation has not confirmed it for QM_LISTING_CONFIRM_DAYS is hidden from pages and
-search (app.catalog.service.visible_listings, app.search.documents.listing_document). This job, run by
+search (app.visibility.visible_listings, app.search.documents.listing_document). This job, run by
 `qmarket listings remind` (daily), e-mails the owners once per listing and period, and queues the
 listings that just went stale so that the index drops them too.
 """
@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 
-from app.catalog.service import confirmed_since
 from app.config import Settings
 from app.db import after_commit, unit_of_work
 from app.mail import build_message, send
@@ -23,6 +22,7 @@ from app.models.states import ListingStatus, OrgStatus
 from app.models.vocab import MemberRole
 from app.outbox import enqueue
 from app.periodic import run_periodically
+from app.visibility import confirmed_since
 from app.workspace.service import REMIND_BEFORE
 
 log = logging.getLogger("qmarket.listings")

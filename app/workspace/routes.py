@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.catalog.service import categories_by_path, confirmed_since
+from app.catalog.service import categories_by_path
 from app.deps import CurrentUser, SessionDep, SettingsDep
 from app.errors import Conflict, Invalid, NotFound, by_field
 from app.i18n import N_
@@ -24,11 +24,13 @@ from app.models.vocab import MemberRole, SizeBand, TechDomain
 from app.organizations.access import workspace_org
 from app.security.csrf import CSRF_FIELD
 from app.validation import field_errors
+from app.visibility import confirmed_since
 from app.web import render
 from app.workspace import service
 from app.workspace.logos import MAX_LOGO_BYTES, PayloadTooLarge, logo_file, set_logo
 from app.workspace.schemas import ListingForm, ProfileIn
 from app.workspace.service import REMIND_BEFORE
+from app.workspace.token_routes import router as token_router
 
 PREFIX = "/account/orgs/{slug}"
 LIST_FIELDS = frozenset({"domains", "offers", "needs"})
@@ -340,3 +342,6 @@ def delete_org(request: Request, session: SessionDep, user: CurrentUser, slug: s
     except Invalid as exc:
         return _delete_page(request, org, None, by_field(exc.errors), 422)
     return _see_other("/account")
+
+
+router.include_router(token_router)  # an organisation's API tokens (token_routes.py)
