@@ -63,7 +63,7 @@ def test_sign_up_then_sign_in_gives_a_safe_cookie(app_client):
     [("short pw", "at least 10 characters"), ("password123", "most common"), ("qwertyuiop", "most common")],
 )
 def test_weak_passwords_are_refused_and_named(app_client, engine, password, message):
-    app_client.cookies.set("lang", "en")  # the messages in English (tests/web/test_error_language.py: Chinese)
+    app_client.cookies.set("lang", "en")  # the messages in English (tests/test_error_pages.py: Chinese)
     response = signup(app_client, password=password)
     assert response.status_code == 422 and message in response.text
     with new_session(engine, write=False) as session:

@@ -51,7 +51,7 @@ def member(settings, engine):
 
 def test_a_nul_in_any_form_field_of_any_route_is_422_naming_it_and_writes_nothing(member, engine):
     app, client, ids = member
-    client.cookies.set("lang", "en")  # the text below in English; Chinese: tests/web/test_error_language.py
+    client.cookies.set("lang", "en")  # the text below in English; Chinese: tests/test_error_pages.py
     token = csrf_headers(client)["X-CSRF-Token"]
     routes = sorted({(m, r.path) for r in app_routes(app.routes) for m in r.methods & {"POST", "PUT", "PATCH"}
                      if not r.path.startswith("/api/")})

@@ -15,7 +15,7 @@ from app.models import Inquiry, User
 from app.models.base import utcnow
 from app.models.states import JobStatus, ListingStatus, OrgStatus
 from tests.factories import make_job, make_listing, make_org
-from tests.web.test_search_page import hit_urls
+from tests.search.test_search_page import hit_urls
 
 WORD = "zorbluxite"
 

@@ -13,7 +13,7 @@ from app.models import Membership
 from app.models.vocab import MemberRole
 from app.search.service import drain_all
 from tests.factories import make_job, make_listing, make_org
-from tests.members.test_workspace import EDITOR, INTRUDER, OWNER, PASSWORD
+from tests.workspace.helpers import EDITOR, INTRUDER, OWNER, PASSWORD
 
 STAFF = "staff@alliance.example"
 

@@ -25,7 +25,7 @@ from app.models import (
 from app.models.report import Report
 from app.models.states import ListingStatus, OrgStatus
 from app.workspace.retention import PURGED, purge_periodically, run_purge
-from tests.members.test_workspace import EDITOR, INTRUDER, OWNER, fingerprint, load, post, search_ids, sign_in
+from tests.workspace.helpers import EDITOR, INTRUDER, OWNER, fingerprint, load, post, search_ids, sign_in
 from tests.workspace.conftest import STAFF
 
 
@@ -195,7 +195,7 @@ def test_a_deleted_organisation_leaves_everything_public_and_its_members_lose_th
 
 
 def test_the_purge_turns_an_organisation_deleted_before_the_window_into_a_tombstone(ws, engine, tmp_path):
-    from tests.members.test_workspace import png_bytes, upload
+    from tests.workspace.helpers import png_bytes, upload
 
     sign_in(ws, OWNER)
     assert upload(ws, png_bytes()).status_code == 303

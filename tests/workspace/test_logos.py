@@ -4,7 +4,7 @@ it), and a replaced logo file is removed from disk (RELIABILITY 45)."""
 import pytest
 
 from app.models import Organization
-from tests.members.test_workspace import OWNER, fingerprint, load, png_bytes, sign_in, upload
+from tests.workspace.helpers import OWNER, fingerprint, load, png_bytes, sign_in, upload
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_bad_uploads_count_towards_the_quota(ws, engine):
 
 
 def test_the_quota_is_per_organisation(ws, engine):
-    from tests.members.test_workspace import INTRUDER, post
+    from tests.workspace.helpers import INTRUDER, post
 
     sign_in(ws, OWNER)
     for _ in range(3):

@@ -10,7 +10,7 @@ from app.errors import Conflict
 from app.models import AuditEntry, Listing, User
 from app.models.states import ListingStatus
 from app.workspace.service import change_listing_status
-from tests.members.test_workspace import (
+from tests.workspace.helpers import (
     EDITOR, INTRUDER, LISTING, OWNER, fingerprint, load, new_listing, post, search_ids, sign_in,
 )
 from tests.workspace.conftest import STAFF

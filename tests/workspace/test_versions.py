@@ -13,7 +13,7 @@ from app.errors import Conflict
 from app.models import AuditEntry, Job, Listing, Organization, User
 from app.workspace.schemas import ListingForm, ProfileIn
 from app.workspace.service import update_listing, update_profile
-from tests.members.test_workspace import EDITOR, LISTING, OWNER, PROFILE, fingerprint, load, post, sign_in
+from tests.workspace.helpers import EDITOR, LISTING, OWNER, PROFILE, fingerprint, load, post, sign_in
 
 CONFLICT_TEXT = "Someone else saved this"
 

@@ -5,7 +5,7 @@ and inquiries. What an editor may not do answers 404, like any record that is no
 
 import pytest
 
-from tests.members.test_workspace import EDITOR, LISTING, OWNER, PROFILE, fingerprint, post, sign_in, ws  # noqa: F401
+from tests.workspace.helpers import EDITOR, LISTING, OWNER, PROFILE, fingerprint, post, sign_in, ws  # noqa: F401
 
 OWNER_ONLY = [
     ("GET", "/account/orgs/org-a/profile", None),

@@ -12,7 +12,7 @@ from app.models import Category
 from app.models.base import utcnow
 from app.models.states import JOB, LISTING, ORGANIZATION, JobStatus, ListingStatus, OrgStatus
 from tests.factories import make_job, make_listing, make_org
-from tests.web.test_webinars_groups import make_group, make_pending_org, make_webinar
+from tests.factories import make_group, make_pending_org, make_webinar
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 BASE = "http://testserver"

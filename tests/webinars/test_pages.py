@@ -6,56 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from app.catalog.service import categories_by_path
-from app.community.service import upsert_group
 from app.models.base import utcnow
 from app.models.states import JOB, LISTING, ORGANIZATION, JobStatus, ListingStatus, OrgStatus
-from app.organizations.schemas import OrganizationIn
-from app.organizations.service import upsert_organization
-from app.webinars.service import upsert_webinar
-from tests.factories import make_job, make_listing, make_org, org_row
-from tests.webinars.test_ical import assert_well_formed, parse_ics, unescape
-
-_numbers = iter(range(1, 1_000_000))
-
-
-def make_webinar(session, *, days_from_now: float, presenters=(), listings=(), theme="hardware/cryogenics", **values):
-    n = next(_numbers)
-    row = {
-        "title": f"Webinar number {n}",
-        "title_zh": f"第 {n} 期研讨会",
-        "description": f"About webinar {n}.",
-        "description_zh": f"第 {n} 期研讨会简介。",
-        "starts_at": utcnow() + timedelta(days=days_from_now),
-        "duration_minutes": 90,
-        "registration_url": f"https://events.example/register/{n}",
-        "recording_url": f"https://video.example/recording/{n}" if days_from_now < 0 else None,
-    } | values
-    webinar, _ = upsert_webinar(
-        session,
-        slug=f"webinar-{n}",
-        values=row,
-        theme=categories_by_path(session)[theme] if theme else None,
-        presenters=list(presenters),
-        listings=list(listings),
-    )
-    return webinar
-
-
-def make_group(session, *, members, **values):
-    n = next(_numbers)
-    row = {"name": f"Working group {n}", "name_zh": f"第 {n} 工作组", "mission": f"Mission of group {n}.",
-           "mission_zh": f"第 {n} 工作组的使命。"} | values
-    group, _ = upsert_group(session, slug=f"group-{n}", values=row, members=list(members))
-    return group
-
-
-def make_pending_org(session, **overrides):
-    data = OrganizationIn.model_validate(org_row(**overrides))
-    org, _ = upsert_organization(session, data=data, categories=categories_by_path(session), activate=False)
-    assert org.status == OrgStatus.pending
-    return org
-
+from tests.factories import make_group, make_job, make_listing, make_org, make_pending_org, make_webinar
+from tests.webinars.ics import assert_well_formed, parse_ics, unescape
 
 def suspend(org):
     ORGANIZATION.move(org, OrgStatus.suspended)
