@@ -16,6 +16,8 @@ from app.config import PROJECT_ROOT, Settings, get_settings, production_problems
 from app.db import create_db_engine
 from app.error_pages import install_error_handlers
 from app.home.routes import router as home_router
+from app.insights.routes import router as insights_router
+from app.partners.routes import router as partners_router
 from app.jobs.moderation import expire_periodically
 from app.jobs.routes import router as jobs_router
 from app.language_cookie import RememberLanguage
@@ -94,7 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     # One router per package, each including its own pages (order matters only where paths overlap).
     for router in (system_router, accounts_router, staff_router, webinars_router, community_router, home_router,
-                   catalog_router, organizations_router, jobs_router, workspace_router, search_router, api_router):
+                   catalog_router, organizations_router, partners_router, insights_router, jobs_router,
+                   workspace_router, search_router, api_router):
         app.include_router(router)
     logging.basicConfig(level=logging.INFO)
     for chatty in ("httpx", "httpx2"):  # one line per Meilisearch call would bury the access log

@@ -44,6 +44,8 @@ PAGES = {
     "listing": "/listings/beiyan-cryo-bf-400-dilution-refrigerator",
     "jobs": "/jobs",
     "organisation": "/orgs/beiyan-cryo",
+    "insights": "/insights",
+    "partners": "/orgs/beiyan-cryo/partners",
 }
 
 
@@ -60,3 +62,14 @@ def test_screenshots_of_the_main_pages(page, screenshots, name, language):
     chrome = page.locator("header").inner_text() + page.locator("footer").inner_text()
     if language == "zh":
         assert "Marketplace" not in chrome and "Jobs" not in chrome and "Sign in" not in chrome
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("name", ["insights", "partners"])
+def test_the_ecosystem_map_and_find_partners_fit_a_phone(page, screenshots, name, language):
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.goto(f"{PAGES[name]}?lang={language}").status == 200
+    page.screenshot(path=screenshots / f"{name}-{language}-phone.png", full_page=True)
+    # Nothing wider than the screen but the matrix, which scrolls inside its own box.
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, overflow

@@ -33,7 +33,8 @@ RECORD_OF = {"listings": "listing", "jobs": "job", "members": "membership", "inq
              "applications": "organization", "orgs": "organization", "reports": "report", "tokens": "token",
              "users": "user"}
 # The API routes anyone may call without a token.
-PUBLIC_API = {("GET", "/api/v1/search")}
+# (DESIGN §4: public reads of what the public pages show; tests/partners and tests/insights test them.)
+PUBLIC_API = {("GET", "/api/v1/search"), ("GET", "/api/v1/insights"), ("GET", "/api/v1/orgs/{slug}/partners")}
 
 
 def guarded_routes(app) -> list[tuple[str, str]]:
