@@ -1,14 +1,16 @@
-"""The import bundle (DESIGN §4): one JSON object with organisations, listings and jobs."""
+"""The import bundle (DESIGN §4): one JSON object with organisations, listings, jobs, webinars and working groups."""
 
 from dataclasses import dataclass, field
 
 from app.catalog.schemas import ListingIn
+from app.community.schemas import WorkingGroupIn
 from app.jobs.schemas import JobIn
 from app.models.base import Outcome
 from app.organizations.schemas import OrganizationIn
 from app.validation import Slug
+from app.webinars.schemas import WebinarIn
 
-SECTIONS = ("organizations", "listings", "jobs")
+SECTIONS = ("organizations", "listings", "jobs", "webinars", "groups")
 
 
 class ListingRow(ListingIn):
@@ -19,7 +21,8 @@ class JobRow(JobIn):
     org: Slug
 
 
-ROW_MODELS = {"organizations": OrganizationIn, "listings": ListingRow, "jobs": JobRow}
+ROW_MODELS = {"organizations": OrganizationIn, "listings": ListingRow, "jobs": JobRow, "webinars": WebinarIn,
+              "groups": WorkingGroupIn}
 
 
 @dataclass(frozen=True)

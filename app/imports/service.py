@@ -13,6 +13,8 @@ from sqlmodel import Session, select
 
 from app import audit
 from app.catalog.service import categories_by_path, leaf_paths, upsert_listing
+from app.community.schemas import WorkingGroupIn
+from app.community.service import upsert_group
 from app.errors import FieldError, Invalid
 from app.imports.schemas import ROW_MODELS, SECTIONS, ImportReport, JobRow, ListingRow, RowError
 from app.jobs.service import job_region, upsert_published_job
@@ -21,6 +23,8 @@ from app.models.base import utcnow
 from app.organizations.schemas import OrganizationIn
 from app.organizations.service import region_for, upsert_organization
 from app.validation import field_errors
+from app.webinars.schemas import WebinarIn
+from app.webinars.service import upsert_webinar
 
 MAX_ROWS = 50_000
 Progress = Callable[[str, int], None]  # (section, rows done so far)
@@ -47,10 +51,10 @@ def validate_bundle(session: Session, raw: Any) -> _Bundle:
     errors: list[RowError] = []
     bundle = _Bundle()
     if not isinstance(raw, dict):
-        raise BundleRejected([RowError("bundle", None, "bundle", "must be a JSON object with organizations, listings, jobs")])
+        raise BundleRejected([RowError("bundle", None, "bundle", f"must be a JSON object with {', '.join(SECTIONS)}")])
     for key in raw:
         if key not in SECTIONS:
-            errors.append(RowError("bundle", None, str(key), "is not a known section (organizations, listings, jobs)"))
+            errors.append(RowError("bundle", None, str(key), f"is not a known section ({', '.join(SECTIONS)})"))
     for section in SECTIONS:
         rows = raw.get(section, [])
         if not isinstance(rows, list):
@@ -148,6 +152,28 @@ def _check_references(session: Session, bundle: _Bundle) -> list[RowError]:
                 except Invalid as exc:
                     for e in exc.errors:
                         err(section, number, key, e.field, e.message)
+    listings = set(session.exec(select(Listing.slug)).all()) | {row.slug for _, row in bundle.rows["listings"] if row.slug}
+    errors += _check_programme(bundle, categories, set(orgs), listings)
+    return errors
+
+
+def _check_programme(bundle: _Bundle, categories: dict[str, Category], orgs: set[str], listings: set[str]) -> list[RowError]:
+    """Webinars and working groups: their slugs once each, and every organisation, listing and theme known."""
+    errors: list[RowError] = []
+    for section, references in (("webinars", (("presenters", orgs), ("listings", listings))),
+                                ("groups", (("members", orgs),))):
+        seen: set[str] = set()
+        for number, row in bundle.rows[section]:
+            assert isinstance(row, (WebinarIn, WorkingGroupIn))
+            if row.slug in seen:
+                errors.append(RowError(section, number, "slug", "appears twice in the bundle", row.slug))
+            seen.add(row.slug)
+            for field, known in references:
+                unknown = [slug for slug in getattr(row, field) if slug not in known]
+                if unknown:
+                    errors.append(RowError(section, number, field, f"unknown: {', '.join(unknown)}", row.slug))
+            if isinstance(row, WebinarIn) and row.theme and row.theme not in categories:
+                errors.append(RowError(section, number, "theme", f"unknown category '{row.theme}'", row.slug))
     return errors
 
 
@@ -194,6 +220,29 @@ def import_bundle(
         report.add("jobs", result)
         if progress:
             progress("jobs", done)
+    _write_programme(session, bundle, report, categories, org_of, progress)
     if report.changed:
         audit.record(session, action="import.bundle", target_type="bundle", actor_id=actor_id, detail=report.counts)
     return report
+
+
+def _write_programme(session: Session, bundle: _Bundle, report: ImportReport, categories: dict[str, Category],
+                     org_of: Callable[[str], Organization], progress: Progress | None) -> None:
+    """Webinars (with their presenters, featured listings and theme) and working groups (with members)."""
+    listings = {li.slug: li for li in session.exec(select(Listing)).all()}
+    for done, (_, row) in enumerate(bundle.rows["webinars"], start=1):
+        assert isinstance(row, WebinarIn)
+        _, result = upsert_webinar(
+            session, slug=row.slug, values=row.model_dump(exclude={"slug", "theme", "presenters", "listings"}),
+            theme=categories[row.theme] if row.theme else None, presenters=[org_of(s) for s in row.presenters],
+            listings=[listings[s] for s in row.listings])
+        report.add("webinars", result)
+        if progress:
+            progress("webinars", done)
+    for done, (_, row) in enumerate(bundle.rows["groups"], start=1):
+        assert isinstance(row, WorkingGroupIn)
+        _, result = upsert_group(session, slug=row.slug, values=row.model_dump(exclude={"slug", "members"}),
+                                 members=[org_of(s) for s in row.members])
+        report.add("groups", result)
+        if progress:
+            progress("groups", done)
