@@ -73,20 +73,28 @@ async def _board(
     return board, bool(q)
 
 
-@router.get("/jobs", response_class=HTMLResponse)
-async def jobs(
-    request: Request,
-    session: SessionDep,
-    backend: SearchDep,
-    filters: FiltersDep,
-    q: QueryText = "",
-    sort: Sort | Literal[""] | None = None,  # empty: the default, best match with words, else newest
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
-) -> HTMLResponse:
+# The students' view: internships and PhD/postdoc positions (the alliance's outreach to students).
+STUDENT_TYPES = (EmploymentType.internship, EmploymentType.phd_postdoc)
+
+
+def student_filters(filters: FiltersDep) -> JobFilters:
+    """The board's filters with the employment types held to the students' ones (all of them if none chosen)."""
+    chosen = [t for t in filters.selected("employment_type") if t in STUDENT_TYPES] or list(STUDENT_TYPES)
+    return JobFilters({**filters.values, "employment_type": tuple(map(str, chosen))})
+
+
+StudentFiltersDep = Annotated[JobFilters, Depends(student_filters)]
+Page = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+SortChoice = Sort | Literal[""] | None  # empty: the default, best match with words, else newest
+
+
+async def _jobs_page(request: Request, session, backend, *, filters: JobFilters, q: str, sort, page: int,
+                     students: bool) -> HTMLResponse:
     q = q.strip()
     board, search_down = await _board(
         request, session, backend, filters=filters, q=q, sort=sort or None, page=page, per_page=PER_PAGE
     )
+    path = "/jobs/students" if students else "/jobs"
     context = {
         "board": board,
         "filters": filters,
@@ -94,17 +102,28 @@ async def jobs(
         "q": q,
         "searched": bool(q) and not search_down,
         "search_down": search_down,
+        "students": students,
+        "board_path": path,
         # A feed reader sends no cookie: the link carries the reader's language.
-        "feed_url": f"/jobs/feed.xml{_query_string(filters, q, request_language(request))}",
+        "feed_url": f"{path}/feed.xml{_query_string(filters, q, request_language(request))}",
         "fragment": is_htmx(request),  # then the filter counts travel along, out of band
     }
     return render(request, "jobs.html", context, block="results")
 
 
-@router.get("/jobs/feed.xml")
-async def jobs_feed(
-    request: Request, session: SessionDep, backend: SearchDep, filters: FiltersDep, q: QueryText = ""
-) -> Response:
+@router.get("/jobs", response_class=HTMLResponse)
+async def jobs(request: Request, session: SessionDep, backend: SearchDep, filters: FiltersDep, q: QueryText = "",
+               sort: SortChoice = None, page: Page = 1) -> HTMLResponse:
+    return await _jobs_page(request, session, backend, filters=filters, q=q, sort=sort, page=page, students=False)
+
+
+@router.get("/jobs/students", response_class=HTMLResponse)
+async def student_jobs(request: Request, session: SessionDep, backend: SearchDep, filters: StudentFiltersDep,
+                       q: QueryText = "", sort: SortChoice = None, page: Page = 1) -> HTMLResponse:
+    return await _jobs_page(request, session, backend, filters=filters, q=q, sort=sort, page=page, students=True)
+
+
+async def _feed(request: Request, session, backend, *, filters: JobFilters, q: str, path: str) -> Response:
     """Atom 1.0: the newest live jobs for these filters (and words). With words and no search engine: 503."""
     q = q.strip()
     board, search_down = await _board(
@@ -120,8 +139,8 @@ async def jobs_feed(
         "rows": board.rows,
         "filters": filters,
         "q": q,
-        "feed_id": f"{base_url}/jobs/feed.xml{query}",
-        "page_url": f"{base_url}/jobs{query}",
+        "feed_id": f"{base_url}{path}/feed.xml{query}",
+        "page_url": f"{base_url}{path}{query}",
         "updated": max((row.job.published_at for row in board.rows), default=None) or utcnow(),
         "atom_date": lambda value: value.replace(microsecond=0).isoformat(),
         "filter_labels": [
@@ -133,6 +152,18 @@ async def jobs_feed(
     response = render(request, "jobs_feed.xml", context)
     response.headers["content-type"] = ATOM
     return response
+
+
+@router.get("/jobs/feed.xml")
+async def jobs_feed(request: Request, session: SessionDep, backend: SearchDep, filters: FiltersDep,
+                    q: QueryText = "") -> Response:
+    return await _feed(request, session, backend, filters=filters, q=q, path="/jobs")
+
+
+@router.get("/jobs/students/feed.xml")
+async def student_jobs_feed(request: Request, session: SessionDep, backend: SearchDep, filters: StudentFiltersDep,
+                            q: QueryText = "") -> Response:
+    return await _feed(request, session, backend, filters=filters, q=q, path="/jobs/students")
 
 
 @router.get("/jobs/{slug}", response_class=HTMLResponse)

@@ -12,14 +12,9 @@ from app.models.states import JOB, ORGANIZATION, JobStatus, OrgStatus
 from app.search.schemas import SearchUnavailable
 from app.search.service import drain_all
 from tests.factories import make_job, make_org
+from tests.jobs.helpers import ATOM, entry_links, feed_entries, listed
 
 HX = {"HX-Request": "true"}
-ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def listed(html: str) -> list[str]:
-    """Slugs of the job cards on a page, in order."""
-    return re.findall(r'class="card-title"><a href="/jobs/([^"]+)"', html)
 
 
 def facet_count(html: str, name: str, value: str) -> int | None:
@@ -30,16 +25,6 @@ def facet_count(html: str, name: str, value: str) -> int | None:
 def json_ld(html: str) -> list[dict]:
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     return [json.loads(block) for block in blocks]
-
-
-def feed_entries(response) -> list[ET.Element]:
-    root = ET.fromstring(response.content)
-    assert root.tag == f"{ATOM}feed"
-    return root.findall(f"{ATOM}entry")
-
-
-def entry_links(response) -> list[str]:
-    return [entry.find(f"{ATOM}link").get("href") for entry in feed_entries(response)]
 
 
 def expire(job) -> None:
