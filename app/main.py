@@ -20,6 +20,7 @@ from app.insights.routes import router as insights_router
 from app.partners.routes import router as partners_router
 from app.jobs.moderation import expire_periodically
 from app.jobs.routes import router as jobs_router
+from app.learn.routes import router as learn_router
 from app.language_cookie import RememberLanguage
 from app.organizations.routes import router as organizations_router
 from app.request_context import RequestIdMiddleware
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # One router per package, each including its own pages (order matters only where paths overlap).
     for router in (system_router, accounts_router, staff_router, webinars_router, community_router, home_router,
                    catalog_router, organizations_router, partners_router, insights_router, jobs_router,
-                   workspace_router, search_router, api_router):
+                   workspace_router, search_router, learn_router, api_router):
         app.include_router(router)
     logging.basicConfig(level=logging.INFO)
     for chatty in ("httpx", "httpx2"):  # one line per Meilisearch call would bury the access log

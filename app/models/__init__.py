@@ -7,6 +7,7 @@ from app.models.community import Inquiry, WorkingGroup, WorkingGroupMember
 from app.models.event import Webinar, WebinarListing, WebinarPresenter
 from app.models.invitation import Invitation
 from app.models.job import Job
+from app.models.learning import LearningResource
 from app.models.organization import Organization, OrganizationCategory
 from app.models.report import Report
 from app.models.search_outbox import SearchOutbox
@@ -20,6 +21,7 @@ __all__ = [
     "Invitation",
     "Job",
     "Listing",
+    "LearningResource",
     "Membership",
     "Organization",
     "OrganizationCategory",

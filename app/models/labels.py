@@ -11,6 +11,9 @@ from app.models.vocab import (
     MembershipLevel,
     OrgType,
     Region,
+    ResourceKind,
+    Audience,
+    ResourceLanguage,
     SizeBand,
     TechDomain,
     Workplace,
@@ -99,6 +102,18 @@ LABELS: dict[str, tuple[str, str]] = {
     InquiryStatus.open: ("Open", "待处理"),
     InquiryStatus.answered: ("Answered", "已回复"),
     InquiryStatus.closed: ("Closed", "已关闭"),
+    # learning resources (/learn)
+    ResourceKind.course: ("Course", "课程"),
+    ResourceKind.video: ("Video", "视频"),
+    ResourceKind.game: ("Game", "游戏"),
+    ResourceKind.reading: ("Reading", "读物"),
+    Audience.school: ("School students", "中小学生"),
+    Audience.university: ("University students", "大学生"),
+    Audience.professional: ("Professionals", "从业者"),
+    Audience.public: ("Everyone", "公众"),
+    ResourceLanguage.zh: ("Chinese", "中文"),
+    ResourceLanguage.en: ("English", "英文"),
+    ResourceLanguage.both: ("Chinese and English", "中英文"),
 }
 
 

@@ -104,3 +104,25 @@ class Region(StrEnum):
     africa = "africa"
     oceania = "oceania"
     antarctica = "antarctica"
+
+
+class ResourceKind(StrEnum):
+    """Kinds of learning resources in the outreach corner (/learn)."""
+
+    course = "course"
+    video = "video"
+    game = "game"
+    reading = "reading"
+
+
+class Audience(StrEnum):
+    school = "school"
+    university = "university"
+    professional = "professional"
+    public = "public"
+
+
+class ResourceLanguage(StrEnum):
+    zh = "zh"
+    en = "en"
+    both = "both"

@@ -12,6 +12,7 @@ from app.models import Organization
 from app.models.states import OrgStatus
 from app.staff.deleted import router as deleted_router
 from app.staff.jobs import router as jobs_router
+from app.staff.learn import router as learn_router
 from app.staff.listings import router as listings_router
 from app.staff.orgs import router as orgs_router
 from app.staff.users import router as users_router
@@ -30,5 +31,5 @@ def staff_home(request: Request, session: SessionDep, staff: StaffUser) -> HTMLR
                                                "open_reports": open_report_count(session)})
 
 
-for area in (orgs_router, listings_router, jobs_router, deleted_router, users_router):
+for area in (orgs_router, listings_router, jobs_router, deleted_router, users_router, learn_router):
     router.include_router(area)

@@ -46,6 +46,8 @@ PAGES = {
     "organisation": "/orgs/beiyan-cryo",
     "insights": "/insights",
     "partners": "/orgs/beiyan-cryo/partners",
+    "learn": "/learn",
+    "students": "/jobs/students",
 }
 
 
