@@ -86,7 +86,7 @@ def seed(
                 report = seed_demo(session, job_live_days=settings.job_live_days, progress=progress)
         console.print(f"taxonomy: {report.taxonomy_changed} categories changed")
         console.print(report.bundle.summary())
-        console.print(f"working groups changed: {report.groups}; webinars changed: {report.webinars}")
+        console.print(f"learning resources added: {report.resources}")
         deliver_outbox(engine, settings)
     except Invalid as exc:
         fail("the seed data is invalid; nothing was written", [f"{e.field}: {e.message}" for e in exc.errors])

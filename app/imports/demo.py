@@ -14,18 +14,16 @@ import yaml
 from pydantic import ValidationError
 from sqlmodel import Session, func, select
 
-from app.catalog.service import categories_by_path, load_taxonomy
-from app.community.schemas import WorkingGroupIn
-from app.community.service import upsert_group
+from app.catalog.service import load_taxonomy
 from app.config import PROJECT_ROOT
-from app.errors import FieldError, Invalid
+from app.errors import Invalid
 from app.imports.schemas import ImportReport
 from app.imports.service import Progress, import_bundle
-from app.models import Listing, Organization
+from app.learn.schemas import LearningResourceIn
+from app.learn.service import save_resource
+from app.models import LearningResource, Organization
 from app.models.base import utcnow
 from app.validation import field_errors
-from app.webinars.schemas import WebinarIn
-from app.webinars.service import upsert_webinar
 
 SEED_DIR = PROJECT_ROOT / "seed"
 # Webinars are on the 15th of their month at 14:00 Beijing time (06:00 UTC).
@@ -38,10 +36,11 @@ class DemoReport:
     bundle: ImportReport = field(default_factory=ImportReport)
     groups: int = 0
     webinars: int = 0
+    resources: int = 0
 
     @property
     def changed(self) -> int:
-        return self.taxonomy_changed + self.bundle.changed + self.groups + self.webinars
+        return self.taxonomy_changed + self.bundle.changed + self.resources
 
 
 def read_yaml(path: Path) -> Any:
@@ -71,7 +70,16 @@ def demo_bundle(seed_dir: Path = SEED_DIR, *, now: datetime) -> dict[str, list[d
         # Demo jobs say how old they are, so the board looks current whenever it is loaded.
         if "posted_days_ago" in job:
             job["published_at"] = (now - timedelta(days=int(job.pop("posted_days_ago")))).isoformat()
-    return {"organizations": read_yaml(demo / "organizations.yaml") or [], "listings": listings, "jobs": jobs}
+    webinars = []
+    for raw in read_yaml(demo / "webinars.yaml") or []:
+        webinar = dict(raw)
+        starts_at = webinar_start(int(webinar.pop("month_offset", 0)), now=now)
+        webinar["starts_at"] = starts_at.isoformat()
+        if starts_at > now:
+            webinar.pop("recording_url", None)  # the current month's session may not have happened yet
+        webinars.append(webinar)
+    return {"organizations": read_yaml(demo / "organizations.yaml") or [], "listings": listings, "jobs": jobs,
+            "webinars": webinars, "groups": read_yaml(demo / "groups.yaml") or []}
 
 
 def webinar_start(month_offset: int, *, now: datetime) -> datetime:
@@ -92,13 +100,11 @@ def seed_demo(
     report.bundle = import_bundle(
         session, demo_bundle(seed_dir, now=now), job_live_days=job_live_days, now=now, progress=progress
     )
-    report.groups = _seed_groups(session, read_yaml(seed_dir / "demo" / "groups.yaml") or [])
-    report.webinars = _seed_webinars(session, read_yaml(seed_dir / "demo" / "webinars.yaml") or [], now=now)
+    # Webinars and working groups travel in the bundle, through the same code as any import.
+    report.groups = sum(report.bundle.counts["groups"][o] for o in ("created", "updated"))
+    report.webinars = sum(report.bundle.counts["webinars"][o] for o in ("created", "updated"))
+    report.resources = _seed_resources(session, read_yaml(seed_dir / "demo" / "learn.yaml") or [])
     return report
-
-
-def _orgs_by_slug(session: Session) -> dict[str, Organization]:
-    return {o.slug: o for o in session.exec(select(Organization)).all()}
 
 
 def _parse(model, raw: Any, where: str):
@@ -108,47 +114,13 @@ def _parse(model, raw: Any, where: str):
         raise Invalid(field_errors(exc, prefix=where)) from None
 
 
-def _lookup(table: dict, slugs: list[str], where: str) -> list:
-    missing = [slug for slug in slugs if slug not in table]
-    if missing:
-        raise Invalid(FieldError(where, f"unknown slug(s): {', '.join(missing)}"))
-    return [table[slug] for slug in slugs]
-
-
-def _seed_groups(session: Session, rows: list[dict]) -> int:
-    orgs = _orgs_by_slug(session)
-    changed = 0
+def _seed_resources(session: Session, rows: list[dict]) -> int:
+    """The outreach corner's demo resources, matched by address (a second load changes nothing)."""
+    known = {r.url for r in session.exec(select(LearningResource)).all()}
+    added = 0
     for number, raw in enumerate(rows, start=1):
-        data = _parse(WorkingGroupIn, raw, f"groups[{number}]")
-        members = _lookup(orgs, data.members, f"groups[{number}].members")
-        values = data.model_dump(exclude={"slug", "members"})
-        _, result = upsert_group(session, slug=data.slug, values=values, members=members)
-        changed += result != "unchanged"
-    return changed
-
-
-def _seed_webinars(session: Session, rows: list[dict], *, now: datetime) -> int:
-    orgs = _orgs_by_slug(session)
-    listings = {li.slug: li for li in session.exec(select(Listing)).all()}
-    categories = categories_by_path(session)
-    changed = 0
-    for number, raw in enumerate(rows, start=1):
-        raw = dict(raw)
-        where = f"webinars[{number}]"
-        starts_at = webinar_start(int(raw.pop("month_offset", 0)), now=now)
-        raw["starts_at"] = starts_at.isoformat()
-        if starts_at > now:
-            raw.pop("recording_url", None)  # the current month's session may not have happened yet
-        data = _parse(WebinarIn, raw, where)
-        theme = _lookup(categories, [data.theme], f"{where}.theme")[0] if data.theme else None
-        values = data.model_dump(exclude={"slug", "theme", "presenters", "listings"})
-        _, result = upsert_webinar(
-            session,
-            slug=data.slug,
-            values=values,
-            theme=theme,
-            presenters=_lookup(orgs, data.presenters, f"{where}.presenters"),
-            listings=_lookup(listings, data.listings, f"{where}.listings"),
-        )
-        changed += result != "unchanged"
-    return changed
+        data = _parse(LearningResourceIn, raw, f"learn[{number}]")
+        if data.url not in known:
+            save_resource(session, data=data, staff_id=None, request_id=None)
+            added += 1
+    return added

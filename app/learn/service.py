@@ -31,7 +31,7 @@ def get_resource(session: Session, resource_id: int) -> LearningResource:
     return resource
 
 
-def save_resource(session: Session, *, data: LearningResourceIn, staff_id: int, request_id: str | None,
+def save_resource(session: Session, *, data: LearningResourceIn, staff_id: int | None, request_id: str | None,
                   resource: LearningResource | None = None) -> LearningResource:
     """Create (no `resource`) or update one; every change is in the audit log."""
     values = data.model_dump()
