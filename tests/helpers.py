@@ -13,6 +13,24 @@ def csrf_headers(client) -> dict[str, str]:
     return {"X-CSRF-Token": client.cookies[CSRF_COOKIE]}
 
 
+PASSWORD = "correct horse battery staple"  # the password of the users tests make
+
+
+def sign_in(client, email: str, password: str = PASSWORD) -> str:
+    """Sign in through the real form; returns the CSRF token for the requests that follow."""
+    client.cookies.clear()
+    token = csrf_headers(client)["X-CSRF-Token"]
+    response = client.post("/account/login", data={"email": email, "password": password, "csrf_token": token},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return token
+
+
+def post_form(client, url: str, data: dict):
+    """A form post as a browser sends it, with the CSRF token; redirects are not followed."""
+    return client.post(url, data={"csrf_token": csrf_headers(client)["X-CSRF-Token"], **data}, follow_redirects=False)
+
+
 def app_routes(routes):
     """Every APIRoute of an app (pass `app.routes`), looking inside included routers (FastAPI may keep them
     wrapped): tests generated from the route table cover new routes without being edited."""

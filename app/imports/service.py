@@ -235,7 +235,7 @@ def _write_programme(session: Session, bundle: _Bundle, report: ImportReport, ca
         _, result = upsert_webinar(
             session, slug=row.slug, values=row.model_dump(exclude={"slug", "theme", "presenters", "listings"}),
             theme=categories[row.theme] if row.theme else None, presenters=[org_of(s) for s in row.presenters],
-            listings=[listings[s] for s in row.listings])
+            listings=[listings[s] for s in row.listings], keep_date=False)
         report.add("webinars", result)
         if progress:
             progress("webinars", done)

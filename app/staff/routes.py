@@ -16,6 +16,7 @@ from app.staff.learn import router as learn_router
 from app.staff.listings import router as listings_router
 from app.staff.orgs import router as orgs_router
 from app.staff.users import router as users_router
+from app.staff.webinars import router as webinars_router
 from app.web import render
 
 router = APIRouter()  # the whole staff area: this front page and the routers included below
@@ -31,5 +32,5 @@ def staff_home(request: Request, session: SessionDep, staff: StaffUser) -> HTMLR
                                                "open_reports": open_report_count(session)})
 
 
-for area in (orgs_router, listings_router, jobs_router, deleted_router, users_router, learn_router):
+for area in (orgs_router, listings_router, jobs_router, deleted_router, users_router, learn_router, webinars_router):
     router.include_router(area)

@@ -1,6 +1,7 @@
 """Webinars and working groups in the import bundle: written with their presenters, listings and members,
 shown on the pages in both languages; a bad reference names its row and field and nothing is written."""
 
+import copy
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -43,12 +44,16 @@ def programme_counts(session) -> dict[str, int]:
 
 
 def test_webinars_and_groups_are_written_with_their_links_and_a_second_import_changes_nothing(session):
-    report = import_bundle(session, programme_bundle(), job_live_days=60)
+    bundle = programme_bundle()
+    report = import_bundle(session, copy.deepcopy(bundle), job_live_days=60)
     assert report.counts["webinars"]["created"] == 2 and report.counts["groups"]["created"] == 1
     assert programme_counts(session) == {"Webinar": 2, "WebinarPresenter": 2, "WebinarListing": 1,
                                          "WorkingGroup": 1, "WorkingGroupMember": 2}
-    again = import_bundle(session, programme_bundle() | {}, job_live_days=60)
+    again = import_bundle(session, copy.deepcopy(bundle), job_live_days=60)
     assert again.counts["webinars"]["unchanged"] == 2 and again.counts["groups"]["unchanged"] == 1
+    bundle["webinars"][0]["starts_at"] = (datetime.now(UTC) + timedelta(days=27)).isoformat()  # moved
+    moved = import_bundle(session, bundle, job_live_days=60)
+    assert moved.counts["webinars"]["updated"] == 1
 
 
 @pytest.mark.parametrize(("change", "path"), [

@@ -11,9 +11,8 @@ from app.accounts.service import create_user
 from app.db import new_session, unit_of_work
 from app.main import create_app
 from app.models import AuditEntry, LearningResource
-from tests.helpers import csrf_headers
+from tests.helpers import PASSWORD, post_form, sign_in
 
-PASSWORD = "correct horse battery staple"
 COURSE = {"title": "Qubits for beginners", "title_zh": "量子比特入门", "note": "Ten short lessons.",
           "note_zh": "十节短课。", "kind": "course", "audience": "school", "language": "both",
           "url": "https://learn.example/qubits"}
@@ -28,19 +27,6 @@ def staff_client(settings, engine):
         yield client
 
 
-def sign_in(client, email: str) -> str:
-    client.cookies.clear()
-    token = csrf_headers(client)["X-CSRF-Token"]
-    response = client.post("/account/login", data={"email": email, "password": PASSWORD, "csrf_token": token},
-                           follow_redirects=False)
-    assert response.status_code == 303
-    return token
-
-
-def post(client, url: str, data: dict):
-    return client.post(url, data={"csrf_token": csrf_headers(client)["X-CSRF-Token"], **data}, follow_redirects=False)
-
-
 def count(engine, model) -> int:
     with new_session(engine, write=False) as session:
         return session.exec(select(func.count()).select_from(model)).one()
@@ -49,7 +35,7 @@ def count(engine, model) -> int:
 def test_staff_add_edit_and_remove_a_resource_and_the_public_page_follows(staff_client, engine):
     client = staff_client
     sign_in(client, "staff@alliance.example")
-    assert post(client, "/staff/learn", COURSE).headers["location"] == "/staff/learn?done=saved"
+    assert post_form(client, "/staff/learn", COURSE).headers["location"] == "/staff/learn?done=saved"
     with new_session(engine, write=False) as session:
         resource = session.exec(select(LearningResource)).one()
     en = client.get("/learn", params={"lang": "en"}).text
@@ -58,9 +44,9 @@ def test_staff_add_edit_and_remove_a_resource_and_the_public_page_follows(staff_
     assert "量子比特入门" in zh and "<h2>课程</h2>" in zh
     assert "Qubits for beginners" in client.get("/learn", params={"audience": "school", "lang": "en"}).text
     assert "Qubits for beginners" not in client.get("/learn", params={"audience": "professional", "lang": "en"}).text
-    assert post(client, f"/staff/learn/{resource.id}", COURSE | {"kind": "video"}).status_code == 303
+    assert post_form(client, f"/staff/learn/{resource.id}", COURSE | {"kind": "video"}).status_code == 303
     assert "<h2>Video</h2>" in client.get("/learn", params={"lang": "en"}).text
-    assert post(client, f"/staff/learn/{resource.id}/delete", {}).status_code == 303
+    assert post_form(client, f"/staff/learn/{resource.id}/delete", {}).status_code == 303
     assert count(engine, LearningResource) == 0
     with new_session(engine, write=False) as session:
         actions = [e.action for e in session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()]
@@ -71,14 +57,14 @@ def test_staff_add_edit_and_remove_a_resource_and_the_public_page_follows(staff_
                                                ("kind", "podcast"), ("audience", ""), ("note", "x" * 501)])
 def test_bad_input_is_422_naming_the_field_and_nothing_is_written(staff_client, engine, field, value):
     sign_in(staff_client, "staff@alliance.example")
-    response = post(staff_client, "/staff/learn", COURSE | {field: value})
+    response = post_form(staff_client, "/staff/learn", COURSE | {field: value})
     assert response.status_code == 422 and f'id="e-{field}"' in response.text
     assert count(engine, LearningResource) == 0
 
 
 def test_only_staff_may_change_the_resources(staff_client, engine):
     sign_in(staff_client, "member@org.example")
-    assert post(staff_client, "/staff/learn", COURSE).status_code == 404
+    assert post_form(staff_client, "/staff/learn", COURSE).status_code == 404
     assert staff_client.get("/staff/learn").status_code == 404
     assert count(engine, LearningResource) == 0
     assert staff_client.get("/learn").status_code == 200  # the public page is for everyone

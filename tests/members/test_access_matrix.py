@@ -20,7 +20,8 @@ from sqlmodel import select
 from app.accounts.tokens import mint
 from app.db import unit_of_work
 from app.main import create_app
-from app.models import Inquiry, LearningResource, Membership
+from app.models import Inquiry, LearningResource, Membership, Webinar
+from app.models.base import utcnow
 from app.models.report import Report
 from app.models.vocab import MemberRole
 from tests.factories import make_job, make_listing, make_org
@@ -31,7 +32,7 @@ GUARDED = re.compile(r"^/(account/orgs/\{slug\}|staff)(/|$)")
 # Which record a path parameter names, by the path segment before it.
 RECORD_OF = {"listings": "listing", "jobs": "job", "members": "membership", "inquiries": "inquiry",
              "applications": "organization", "orgs": "organization", "reports": "report", "tokens": "token",
-             "users": "user", "learn": "learning_resource"}
+             "users": "user", "learn": "learning_resource", "webinars": "webinar"}
 # The API routes anyone may call without a token.
 # (DESIGN §4: public reads of what the public pages show; tests/partners and tests/insights test them.)
 PUBLIC_API = {("GET", "/api/v1/search"), ("GET", "/api/v1/insights"), ("GET", "/api/v1/orgs/{slug}/partners")}
@@ -90,11 +91,12 @@ def world(settings, engine):
         report = Report(target_type="listing", target_id=records["listing"], reason="spam", reporter_ip="127.0.0.9")
         resource = LearningResource(title="Qubits for beginners", kind="course", audience="school", language="en",
                                     url="https://learn.example/qubits")
-        session.add_all([inquiry, report, resource])
+        webinar = Webinar(slug="access-webinar", title="Access webinar", starts_at=utcnow())
+        session.add_all([inquiry, report, resource, webinar])
         session.flush()
         records |= {"inquiry": inquiry.id, "report": report.id, "user": owner_a.id,
                     "token": mint(session, user=owner_a, org=org_a, name="Alpha CI").token.id,
-                    "learning_resource": resource.id}
+                    "learning_resource": resource.id, "webinar": webinar.id}
         intruder_secret = mint(session, user=owner_b, org=org_b, name="Beta CI").secret
     app = create_app(settings)
     app.state.intruder_secret = intruder_secret  # organisation B's API token
