@@ -47,7 +47,24 @@ def webinars_calendar(request: Request, session: SessionDep) -> Response:
     return _calendar_response(serialize_calendar(events, stamp=now, name=name), "qmarket-webinars.ics")
 
 
-# Declared before /webinars/{slug}, which would otherwise take "name.ics" for a slug.
+RECORDINGS_IN_FEED = 50
+ATOM = "application/atom+xml; charset=utf-8"
+
+
+@router.get("/webinars/recordings.xml")
+def recordings_feed(request: Request, session: SessionDep) -> Response:
+    """Atom 1.0: the newest past webinars that have a recording."""
+    past, _ = service.past_webinars(session, now=utcnow(), offset=0, limit=RECORDINGS_IN_FEED, recorded_only=True)
+    cards = service.webinar_cards(session, webinars=past)
+    context = {"cards": cards, "base_url": str(request.base_url).rstrip("/"),
+               "updated": max((w.starts_at for w in past), default=None) or utcnow(),
+               "atom_date": lambda value: value.replace(microsecond=0).isoformat()}
+    response = render(request, "webinars_feed.xml", context)
+    response.headers["content-type"] = ATOM
+    return response
+
+
+# Declared before /webinars/{slug}, which would otherwise take "name.ics" (or "recordings.xml") for a slug.
 @router.get("/webinars/{slug}.ics")
 def webinar_calendar(request: Request, session: SessionDep, slug: str) -> Response:
     """One webinar, for "add to calendar"."""

@@ -76,9 +76,12 @@ def upcoming_webinars(session: Session, *, now: datetime) -> list[Webinar]:
     return list(session.exec(upcoming(now)).all())
 
 
-def past_webinars(session: Session, *, now: datetime, offset: int, limit: int) -> tuple[list[Webinar], int]:
-    """One page of past webinars, newest first, and how many there are in all."""
+def past_webinars(session: Session, *, now: datetime, offset: int, limit: int,
+                  recorded_only: bool = False) -> tuple[list[Webinar], int]:
+    """One page of past webinars (only those with a recording, if asked), newest first, and how many in all."""
     query = past(now)
+    if recorded_only:
+        query = query.where(col(Webinar.recording_url).is_not(None), Webinar.recording_url != "")
     total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
     return list(session.exec(query.offset(offset).limit(limit)).all()), total
 

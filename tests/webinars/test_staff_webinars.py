@@ -88,3 +88,20 @@ def test_only_staff_schedule_webinars(staff_client, engine):
     sign_in(staff_client, "member@org.example")
     assert post_form(staff_client, "/staff/webinars", form()).status_code == 404
     assert webinars(engine) == []
+
+
+def test_the_recordings_feed_holds_past_webinars_with_a_recording_newest_first(staff_client, engine):
+    import xml.etree.ElementTree as ET
+
+    with unit_of_work(engine) as session:
+        for days, recording in ((40, "https://video.example/old"), (10, "https://video.example/new"), (5, None)):
+            session.add(Webinar(slug=f"past-{days}", title=f"Past {days}", starts_at=utcnow() - timedelta(days=days),
+                                recording_url=recording))
+        session.add(Webinar(slug="future", title="Future", starts_at=utcnow() + timedelta(days=3)))
+    feed = staff_client.get("/webinars/recordings.xml", params={"lang": "en"})
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ET.fromstring(feed.content).findall(f"{atom}entry")
+    assert [e.find(f"{atom}id").text.rsplit("/", 1)[1] for e in entries] == ["past-10", "past-40"]
+    related = [link.get("href") for e in entries for link in e.findall(f"{atom}link") if link.get("rel") == "related"]
+    assert related == ["https://video.example/new", "https://video.example/old"]
