@@ -26,9 +26,10 @@ def sign_in(client, email: str, password: str = PASSWORD) -> str:
     return token
 
 
-def post_form(client, url: str, data: dict):
+def post_form(client, url: str, data: dict | None = None, **kwargs):
     """A form post as a browser sends it, with the CSRF token; redirects are not followed."""
-    return client.post(url, data={"csrf_token": csrf_headers(client)["X-CSRF-Token"], **data}, follow_redirects=False)
+    token = csrf_headers(client)["X-CSRF-Token"]
+    return client.post(url, data={"csrf_token": token, **(data or {})}, follow_redirects=False, **kwargs)
 
 
 def app_routes(routes):

@@ -7,7 +7,6 @@ Presenters and featured listings are named by slug and must be public. Every cha
 
 from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -25,13 +24,12 @@ from app.slugs import slugify, unique_slug
 from app.staff.service import request_id
 from app.validation import field_errors
 from app.visibility import visible_listings, visible_organizations
-from app.web import render
+from app.web import BEIJING, render
 from app.webinars.schemas import WebinarIn
 from app.webinars.service import past, upcoming, upsert_webinar
 
 router = APIRouter(prefix="/staff/webinars", tags=["staff"])
 WebinarId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-BEIJING = ZoneInfo("Asia/Shanghai")
 FIELDS = ("title", "title_zh", "description", "description_zh", "theme", "starts_at", "duration_minutes",
           "presenters", "listings", "registration_url", "recording_url")
 
@@ -43,7 +41,8 @@ def _slugs(text: str) -> list[str]:
 def parse_form(values: dict[str, str], *, existing: Webinar | None, now: datetime) -> WebinarIn:
     """The form as a WebinarIn; the start is read as Beijing time. Raises Invalid naming each bad field."""
     raw: dict = {k: v for k, v in values.items() if v.strip()}
-    raw["slug"] = existing.slug if existing else "pending"
+    # The slug is not the form's: an existing webinar keeps its own, a new one gets one from its title later.
+    raw["slug"] = existing.slug if existing else "new-webinar"
     raw["presenters"], raw["listings"] = _slugs(values.get("presenters", "")), _slugs(values.get("listings", ""))
     errors: list[FieldError] = []
     if raw.get("starts_at"):

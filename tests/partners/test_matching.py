@@ -102,3 +102,17 @@ def test_the_page_shows_the_matches_with_reasons_and_filters(settings, engine, w
         assert 'href="/orgs/supplier"' not in fragment.text
         assert client.get("/orgs/seeker/partners", params={"region": "mars"}).status_code == 422
         assert 'href="/orgs/seeker/partners"' in client.get("/orgs/seeker", params={"lang": language}).text
+
+
+def test_the_search_engine_adds_those_whose_listings_match_the_words_of_ones_needs(settings, engine, world):
+    with unit_of_work(engine) as session:
+        texter = make_org(session, slug="texter", offers=["software/specialized"], needs=[], province="CN-SC")
+        make_listing(session, texter, category="software/specialized", title="Cryogenics monitoring suite",
+                     title_zh="低温监控软件")
+    with TestClient(create_app(settings)) as client:
+        drain_all(engine, client.app.state.search)
+        body = client.get("/api/v1/orgs/seeker/partners", params={"lang": "en", "limit": 50}).json()
+    by_slug = {p["org_slug"]: p for p in body["partners"]}
+    assert "has listings that match the words of your needs" in by_slug["texter"]["reasons"]
+    assert by_slug["texter"]["mutual"] is False
+    assert by_slug["texter"]["score"] < by_slug["mutual"]["score"]

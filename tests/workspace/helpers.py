@@ -17,9 +17,9 @@ from app.models import Listing, Membership
 from app.models.vocab import MemberRole
 from app.search.service import drain_all
 from tests.factories import make_listing, make_org
-from tests.helpers import csrf_headers
+from tests.helpers import PASSWORD, sign_in  # noqa: F401  (sign_in: used through this module)
+from tests.helpers import post_form as post
 
-PASSWORD = "correct horse battery staple"
 OWNER, EDITOR, INTRUDER = "owner@org-a.example", "editor@org-a.example", "owner@org-b.example"
 
 
@@ -41,20 +41,6 @@ def ws(settings, engine, tmp_path):
         client.ids = ids
         drain_all(engine, client.app.state.search)
         yield client
-
-
-def sign_in(client, email: str) -> str:
-    client.cookies.clear()
-    token = csrf_headers(client)["X-CSRF-Token"]
-    response = client.post("/account/login", data={"email": email, "password": PASSWORD, "csrf_token": token},
-                           follow_redirects=False)
-    assert response.status_code == 303
-    return token
-
-
-def post(client, url: str, data: dict | None = None, **kwargs):
-    token = csrf_headers(client)["X-CSRF-Token"]
-    return client.post(url, data={"csrf_token": token, **(data or {})}, follow_redirects=False, **kwargs)
 
 
 def fingerprint(engine) -> dict:
