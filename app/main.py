@@ -17,12 +17,12 @@ from app.db import create_db_engine
 from app.error_pages import install_error_handlers
 from app.home.routes import router as home_router
 from app.insights.routes import router as insights_router
-from app.partners.routes import router as partners_router
 from app.jobs.moderation import expire_periodically
 from app.jobs.routes import router as jobs_router
-from app.learn.routes import router as learn_router
 from app.language_cookie import RememberLanguage
+from app.learn.routes import router as learn_router
 from app.organizations.routes import router as organizations_router
+from app.partners.routes import router as partners_router
 from app.request_context import RequestIdMiddleware
 from app.search.backend import create_backend
 from app.search.relay import OutboxRelay
