@@ -3,8 +3,16 @@
 from app.models.account import ApiToken, EmailChange, Membership, PasswordResetToken, RateLimitHit, User, UserSession
 from app.models.audit import AuditEntry
 from app.models.catalog import Category, Listing
-from app.models.community import Inquiry, WorkingGroup, WorkingGroupMember
-from app.models.event import Webinar, WebinarListing, WebinarPresenter
+from app.models.community import (
+    GroupAnnouncement,
+    GroupDocument,
+    GroupJoinRequest,
+    Inquiry,
+    WorkingGroup,
+    WorkingGroupChair,
+    WorkingGroupMember,
+)
+from app.models.event import Webinar, WebinarListing, WebinarPresenter, WebinarProposal, WebinarRegistration
 from app.models.invitation import Invitation
 from app.models.job import Job
 from app.models.learning import LearningResource
@@ -17,11 +25,14 @@ __all__ = [
     "AuditEntry",
     "Category",
     "EmailChange",
+    "GroupAnnouncement",
+    "GroupDocument",
+    "GroupJoinRequest",
     "Inquiry",
     "Invitation",
     "Job",
-    "Listing",
     "LearningResource",
+    "Listing",
     "Membership",
     "Organization",
     "OrganizationCategory",
@@ -34,6 +45,9 @@ __all__ = [
     "Webinar",
     "WebinarListing",
     "WebinarPresenter",
+    "WebinarProposal",
+    "WebinarRegistration",
     "WorkingGroup",
+    "WorkingGroupChair",
     "WorkingGroupMember",
 ]

@@ -18,6 +18,8 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     is_staff: bool = False
     is_active: bool = True
+    # Mail preference: announcements of the working groups one's organisations belong to.
+    group_mail: bool = True
     created_at: datetime = timestamp_column()
     last_login_at: datetime | None = timestamp_column(nullable=True)
 

@@ -34,6 +34,15 @@ class JobStatus(StrEnum):
     closed = "closed"
 
 
+class RequestStatus(StrEnum):
+    """A member's request to the alliance: a proposal to present a webinar, a request to join a group."""
+
+    pending = "pending"  # waiting for staff (or the group's chairs)
+    approved = "approved"
+    declined = "declined"  # with a reason the requester sees
+    withdrawn = "withdrawn"  # by the requester, while it was pending
+
+
 class InquiryStatus(StrEnum):
     held = "held"  # a new member's first inquiries wait for staff; the recipients see nothing yet
     open = "open"
@@ -108,5 +117,13 @@ INQUIRY = Machine(
         InquiryStatus.open: frozenset({InquiryStatus.answered, InquiryStatus.closed}),
         InquiryStatus.answered: frozenset({InquiryStatus.closed, InquiryStatus.open}),
         InquiryStatus.closed: frozenset({InquiryStatus.open}),
+    },
+)
+
+# Webinar proposals and join requests: decided once; a declined or withdrawn request is followed by a new one.
+REQUEST = Machine(
+    "request",
+    {
+        RequestStatus.pending: frozenset({RequestStatus.approved, RequestStatus.declined, RequestStatus.withdrawn}),
     },
 )
