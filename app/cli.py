@@ -212,7 +212,8 @@ def listings_remind(
     base_url: Annotated[str | None, typer.Option(help="The site's address, for links in the mails")] = None,
 ) -> None:
     """E-mail owners once about listings due for confirmation; stale listings leave search (run daily)."""
-    from app.workspace.freshness import send_confirmation_reminders, site_url
+    from app.mail import site_url
+    from app.workspace.freshness import send_confirmation_reminders
 
     settings = get_settings()
     engine = create_db_engine(settings)

@@ -6,7 +6,10 @@ import smtplib
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
+from sqlmodel import Session
+
 from app.config import Settings
+from app.db import after_commit
 
 log = logging.getLogger("qmarket.mail")
 FROM_ADDRESS = "QMarket <no-reply@qmarket.example>"
@@ -22,6 +25,11 @@ def build_message(*, to: str, subject: str, body: str) -> EmailMessage:
     return message
 
 
+def site_url(settings: Settings) -> str:
+    """Where links in mails point when no address is given: the configured host and port."""
+    return f"{'https' if settings.https else 'http'}://{settings.host}:{settings.port}"
+
+
 def send(settings: Settings, message: EmailMessage) -> None:
     """Deliver through QM_SMTP_URL (smtp://host:port or smtps://user:password@host:port); without one, log it."""
     if not settings.smtp_url:
@@ -33,3 +41,18 @@ def send(settings: Settings, message: EmailMessage) -> None:
         if url.username:
             smtp.login(url.username, url.password or "")
         smtp.send_message(message)
+
+
+def send_after_commit(session: Session, settings: Settings, messages: list[EmailMessage], *, what: str) -> None:
+    """Send once the transaction has committed; a message that fails is logged, the others still go (what was
+    decided is saved and shown on the site; the mail is a courtesy, and never fails the request)."""
+
+    def deliver() -> None:
+        for message in messages:
+            try:
+                send(settings, message)
+            except Exception:  # noqa: BLE001
+                log.exception("%s: a mail to %s failed", what, message["To"])
+
+    if messages:
+        after_commit(session, deliver)

@@ -189,3 +189,17 @@ def field_errors(exc: ValidationError, *, prefix: str = "") -> list[FieldError]:
             field = prefix + (field if not field or field.startswith("[") else f".{field}")
         errors.append(replace(found, field=field or "input"))
     return errors
+
+
+MAX_REASON = 2000
+
+
+def required_reason(reason: str, *, why: str = N_("give a reason: it is kept in the audit log"),
+                    limit: int = MAX_REASON) -> str:
+    """A decision's reason (staff, a group's chairs): required (`why` says who reads it), at most `limit` characters."""
+    reason = reason.strip()
+    if not reason:
+        raise Invalid.field("reason", why)
+    if len(reason) > limit:
+        raise Invalid.field("reason", N_("at most {max_length} characters"), max_length=limit)
+    return reason

@@ -18,7 +18,7 @@ from app.community.service import upsert_group
 from app.errors import FieldError, Invalid
 from app.imports.schemas import ROW_MODELS, SECTIONS, ImportReport, JobRow, ListingRow, RowError
 from app.jobs.service import job_region, upsert_published_job
-from app.models import Category, Job, Listing, Organization
+from app.models import Category, Job, Listing, Organization, WorkingGroup
 from app.models.base import utcnow
 from app.organizations.schemas import OrganizationIn
 from app.organizations.service import region_for, upsert_organization
@@ -153,11 +153,13 @@ def _check_references(session: Session, bundle: _Bundle) -> list[RowError]:
                     for e in exc.errors:
                         err(section, number, key, e.field, e.message)
     listings = set(session.exec(select(Listing.slug)).all()) | {row.slug for _, row in bundle.rows["listings"] if row.slug}
-    errors += _check_programme(bundle, categories, set(orgs), listings)
+    groups = set(session.exec(select(WorkingGroup.slug)).all()) | {row.slug for _, row in bundle.rows["groups"]}
+    errors += _check_programme(bundle, categories, set(orgs), listings, groups)
     return errors
 
 
-def _check_programme(bundle: _Bundle, categories: dict[str, Category], orgs: set[str], listings: set[str]) -> list[RowError]:
+def _check_programme(bundle: _Bundle, categories: dict[str, Category], orgs: set[str], listings: set[str],
+                     groups: set[str]) -> list[RowError]:
     """Webinars and working groups: their slugs once each, and every organisation, listing and theme known."""
     errors: list[RowError] = []
     for section, references in (("webinars", (("presenters", orgs), ("listings", listings))),
@@ -174,6 +176,8 @@ def _check_programme(bundle: _Bundle, categories: dict[str, Category], orgs: set
                     errors.append(RowError(section, number, field, f"unknown: {', '.join(unknown)}", row.slug))
             if isinstance(row, WebinarIn) and row.theme and row.theme not in categories:
                 errors.append(RowError(section, number, "theme", f"unknown category '{row.theme}'", row.slug))
+            if isinstance(row, WebinarIn) and row.group and row.group not in groups:
+                errors.append(RowError(section, number, "group", f"unknown working group '{row.group}'", row.slug))
     return errors
 
 
@@ -228,21 +232,30 @@ def import_bundle(
 
 def _write_programme(session: Session, bundle: _Bundle, report: ImportReport, categories: dict[str, Category],
                      org_of: Callable[[str], Organization], progress: Progress | None) -> None:
-    """Webinars (with their presenters, featured listings and theme) and working groups (with members)."""
+    """Working groups (with members) and webinars (with their presenters, featured listings, theme and group)."""
+    # Groups first: a webinar may name the group that hosts it.
+    groups: dict[str, WorkingGroup] = {}
+    for done, (_, row) in enumerate(bundle.rows["groups"], start=1):
+        assert isinstance(row, WorkingGroupIn)
+        groups[row.slug], result = upsert_group(
+            session, slug=row.slug, values=row.model_dump(exclude={"slug", "members"}),
+            members=[org_of(s) for s in row.members])
+        report.add("groups", result)
+        if progress:
+            progress("groups", done)
+
+    def group_of(slug: str | None) -> WorkingGroup | None:
+        if slug and slug not in groups:
+            groups[slug] = session.exec(select(WorkingGroup).where(WorkingGroup.slug == slug)).one()
+        return groups[slug] if slug else None
+
     listings = {li.slug: li for li in session.exec(select(Listing)).all()}
     for done, (_, row) in enumerate(bundle.rows["webinars"], start=1):
         assert isinstance(row, WebinarIn)
         _, result = upsert_webinar(
             session, slug=row.slug, values=row.model_dump(exclude={"slug", "theme", "presenters", "listings"}),
             theme=categories[row.theme] if row.theme else None, presenters=[org_of(s) for s in row.presenters],
-            listings=[listings[s] for s in row.listings], keep_date=False)
+            listings=[listings[s] for s in row.listings], group=group_of(row.group), keep_date=False)
         report.add("webinars", result)
         if progress:
             progress("webinars", done)
-    for done, (_, row) in enumerate(bundle.rows["groups"], start=1):
-        assert isinstance(row, WorkingGroupIn)
-        _, result = upsert_group(session, slug=row.slug, values=row.model_dump(exclude={"slug", "members"}),
-                                 members=[org_of(s) for s in row.members])
-        report.add("groups", result)
-        if progress:
-            progress("groups", done)

@@ -8,7 +8,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from app.deps import SessionDep, SettingsDep, StaffUser
 from app.i18n import N_
 from app.jobs.moderation import approve_job, job_for_decision, reject_job, review_queue
-from app.staff.service import request_id, required_reason
+from app.staff.service import request_id
+from app.validation import required_reason
 from app.web import render
 
 router = APIRouter(prefix="/staff/jobs", tags=["staff"])

@@ -7,7 +7,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.deps import SessionDep, StaffUser
 from app.search.schemas import MAX_PAGE
-from app.staff.service import audit_page, org_for_staff, organisations, reinstate, request_id, required_reason, suspend
+from app.staff.service import audit_page, org_for_staff, organisations, reinstate, request_id, suspend
+from app.validation import required_reason
 from app.web import render
 
 router = APIRouter(prefix="/staff", tags=["staff"])

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.errors import Invalid, NotFound
+from app.errors import NotFound
 from app.i18n import N_
 from app.models import AuditEntry, Organization, User
 from app.models.states import OrgStatus
@@ -18,19 +18,6 @@ from app.request_context import new_request_id
 
 AUDIT_PER_PAGE = 50
 ORGS_PER_PAGE = 50
-
-
-MAX_REASON = 2000
-
-
-def required_reason(reason: str, *, why: str = N_("give a reason: it is kept in the audit log")) -> str:
-    """A staff decision's reason: required (`why` says who reads it), at most MAX_REASON characters."""
-    reason = reason.strip()
-    if not reason:
-        raise Invalid.field("reason", why)
-    if len(reason) > MAX_REASON:
-        raise Invalid.field("reason", N_("at most {max_length} characters"), max_length=MAX_REASON)
-    return reason
 
 
 def request_id(request: Request) -> str:

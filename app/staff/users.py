@@ -13,7 +13,8 @@ from app.accounts.admin import disable_user, enable_user, find_users, user_for_s
 from app.accounts.events import event
 from app.deps import SessionDep, StaffUser
 from app.search.schemas import MAX_PAGE
-from app.staff.service import MAX_REASON, request_id, required_reason
+from app.staff.service import request_id
+from app.validation import MAX_REASON, required_reason
 from app.web import render
 
 router = APIRouter(prefix="/staff/users", tags=["staff"])

@@ -18,7 +18,7 @@ from app.catalog.service import categories_by_path
 from app.deps import SessionDep, StaffUser
 from app.errors import FieldError, Invalid, NotFound, by_field
 from app.i18n import N_
-from app.models import Listing, Organization, Webinar, WebinarListing, WebinarPresenter
+from app.models import Listing, Organization, Webinar, WebinarListing, WebinarPresenter, WorkingGroup
 from app.models.base import utcnow
 from app.slugs import slugify, unique_slug
 from app.staff.service import request_id
@@ -26,12 +26,14 @@ from app.validation import field_errors
 from app.visibility import visible_listings, visible_organizations
 from app.web import BEIJING, render
 from app.webinars.schemas import WebinarIn
+from app.webinars.proposals import pending_proposal_count
+from app.webinars.registration import registration_counts
 from app.webinars.service import past, upcoming, upsert_webinar
 
 router = APIRouter(prefix="/staff/webinars", tags=["staff"])
 WebinarId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 FIELDS = ("title", "title_zh", "description", "description_zh", "theme", "starts_at", "duration_minutes",
-          "presenters", "listings", "registration_url", "recording_url")
+          "presenters", "listings", "registration_url", "capacity", "recording_url", "slides_url", "group")
 
 
 def _slugs(text: str) -> list[str]:
@@ -74,18 +76,25 @@ def _references(session: Session, data: WebinarIn):
         errors.append(FieldError("presenters", f"unknown or inactive organisation(s): {', '.join(missing)}"))
     if missing := [s for s in data.listings if s not in listings]:
         errors.append(FieldError("listings", f"unknown or hidden listing(s): {', '.join(missing)}"))
+    group = session.exec(select(WorkingGroup).where(WorkingGroup.slug == data.group)).first() if data.group else None
+    if data.group and group is None:
+        errors.append(FieldError("group", N_("unknown working group")))
     if errors:
         raise Invalid(errors)
     return (categories[data.theme] if data.theme else None, [orgs[s] for s in data.presenters],
-            [listings[s] for s in data.listings])
+            [listings[s] for s in data.listings], group)
 
 
 def _page(request: Request, session: Session, *, values: dict, errors: dict, editing: Webinar | None = None,
           done: str = "", status_code: int = 200) -> HTMLResponse:
     now = utcnow()
-    context = {"upcoming": session.exec(upcoming(now)).all(), "past": session.exec(past(now)).all(),
+    shown = list(session.exec(upcoming(now)).all()) + list(session.exec(past(now)).all())
+    context = {"upcoming": [w for w in shown if w.starts_at >= now], "past": [w for w in shown if w.starts_at < now],
                "values": values, "errors": errors, "editing": editing, "done": done if done == "saved" else "",
-               "categories": sorted(categories_by_path(session))}
+               "categories": sorted(categories_by_path(session)),
+               "groups": session.exec(select(WorkingGroup).order_by(WorkingGroup.name)).all(),
+               "seats": registration_counts(session, [w.id for w in shown]),
+               "pending_proposals": pending_proposal_count(session)}
     return render(request, "staff_webinars.html", context, status_code=status_code)
 
 
@@ -102,6 +111,8 @@ def _values(webinar: Webinar, session: Session) -> dict[str, str]:
         "listings": ", ".join(session.exec(select(Listing.slug).join(
             WebinarListing, WebinarListing.listing_id == Listing.id).where(WebinarListing.webinar_id == webinar.id)).all()),
         "registration_url": webinar.registration_url or "", "recording_url": webinar.recording_url or "",
+        "capacity": str(webinar.capacity or ""), "slides_url": webinar.slides_url or "",
+        "group": session.exec(select(WorkingGroup.slug).where(WorkingGroup.id == webinar.group_id)).first() or "",
     }
 
 
@@ -128,13 +139,13 @@ async def _save(request: Request, session: Session, staff, existing: Webinar | N
     values = {name: str(form.get(name, ""))[:20_000] for name in FIELDS}
     try:
         data = parse_form(values, existing=existing, now=utcnow())
-        theme, presenters, listings = _references(session, data)
+        theme, presenters, listings, group = _references(session, data)
     except Invalid as exc:
         return _page(request, session, values=values, errors=by_field(exc.errors), editing=existing, status_code=422)
     slug = existing.slug if existing else unique_slug(session, Webinar, slugify(data.title) or "webinar")
     webinar, result = upsert_webinar(
         session, slug=slug, values=data.model_dump(exclude={"slug", "theme", "presenters", "listings"}),
-        theme=theme, presenters=presenters, listings=listings, keep_date=False)
+        theme=theme, presenters=presenters, listings=listings, group=group, keep_date=False)
     if result != "unchanged":
         audit.record(session, action=f"webinar.{result}", target_type="webinar", target_id=webinar.id,
                      actor_id=staff.id, detail={"title": webinar.title, "starts_at": webinar.starts_at.isoformat()},

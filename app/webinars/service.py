@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
-from app.models import Category, Listing, Organization, Webinar, WebinarListing, WebinarPresenter
+from app.models import Category, Listing, Organization, Webinar, WebinarListing, WebinarPresenter, WorkingGroup
 from app.models.base import Outcome, assign, outcome, utcnow
 from app.models.states import OrgStatus
 from app.visibility import visible_listings
@@ -28,12 +28,14 @@ def upsert_webinar(
     theme: Category | None,
     presenters: list[Organization],
     listings: list[Listing],
+    group: WorkingGroup | None = None,
     keep_date: bool = True,
 ) -> tuple[Webinar, Outcome]:
     """Create or update by slug. With keep_date an existing webinar keeps its date (demo data is relative)."""
     webinar = session.exec(select(Webinar).where(Webinar.slug == slug)).first()
     created = webinar is None
-    values = dict(values, theme_category_id=theme.id if theme else None)
+    values = {k: v for k, v in values.items() if k != "group"}
+    values.update(theme_category_id=theme.id if theme else None, group_id=group.id if group else None)
     if created:
         webinar = Webinar(slug=slug, **values)
         session.add(webinar)

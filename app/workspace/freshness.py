@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.db import after_commit, unit_of_work
-from app.mail import build_message, send
+from app.mail import build_message, send, site_url
 from app.models import Listing, Membership, Organization, User
 from app.models.base import utcnow
 from app.models.states import ListingStatus, OrgStatus
@@ -28,11 +28,6 @@ from app.workspace.service import REMIND_BEFORE
 log = logging.getLogger("qmarket.listings")
 # Listings that went stale within this window are (re)queued for the index; the job runs more often.
 EXPIRED_LOOKBACK = timedelta(days=7)
-
-
-def site_url(settings: Settings) -> str:
-    """Where links in mails point when no address is given: the configured host and port."""
-    return f"{'https' if settings.https else 'http'}://{settings.host}:{settings.port}"
 
 
 @dataclass
