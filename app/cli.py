@@ -28,6 +28,8 @@ app.add_typer(users_app, name="users")
 app.add_typer(jobs_app, name="jobs")
 listings_app = typer.Typer(help="Product and service listings.", no_args_is_help=True)
 app.add_typer(listings_app, name="listings")
+webinars_app = typer.Typer(help="Member webinars.", no_args_is_help=True)
+app.add_typer(webinars_app, name="webinars")
 tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
 @app.command()
@@ -223,6 +225,23 @@ def listings_remind(
         console.print(f"reminded about {len(report.reminded)} listing(s) in {report.mails} mail(s); "
                       f"{len(report.expired)} newly stale listing(s) leave search")
         deliver_outbox(engine, settings)
+    finally:
+        engine.dispose()
+
+
+@webinars_app.command("remind")
+def webinars_remind(
+    base_url: Annotated[str | None, typer.Option(help="The site's address, for links in the mails")] = None,
+) -> None:
+    """E-mail the day-before reminder to everyone registered for a webinar starting within a day (run hourly)."""
+    from app.webinars.reminders import send_reminders
+
+    settings = get_settings()
+    engine = create_db_engine(settings)
+    try:
+        with unit_of_work(engine) as session:
+            sent = send_reminders(session, settings=settings, base_url=base_url or "")
+        console.print(f"sent {sent} webinar reminder(s)")
     finally:
         engine.dispose()
 

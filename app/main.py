@@ -39,6 +39,7 @@ from app.security.throttle import Throttle
 from app.staff.routes import router as staff_router
 from app.system.routes import router as system_router
 from app.validation import refuse_unstorable_input
+from app.webinars.reminders import remind_periodically as remind_registered
 from app.webinars.routes import router as webinars_router
 from app.workspace.freshness import remind_periodically
 from app.workspace.retention import purge_periodically
@@ -63,7 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reminder_task = asyncio.create_task(
             remind_periodically(app.state.engine, settings, after=app.state.search_relay.drain))
         purge_task = asyncio.create_task(purge_periodically(app.state.engine, settings, after=app.state.search_relay.drain))
+        webinar_task = asyncio.create_task(remind_registered(app.state.engine, settings))
         yield
+        webinar_task.cancel()
         relay_task.cancel()
         expiry_task.cancel()
         reminder_task.cancel()

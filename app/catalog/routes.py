@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import select
 
 from app.catalog.browse import browse
-from app.catalog.service import category_tree, get_visible_listing, related_listings
+from app.catalog.service import category_tree, get_visible_listing, related_listings, webinars_showing
 from app.deps import SessionDep
 from app.errors import NotFound
 from app.i18n import N_
@@ -82,5 +82,6 @@ def listing_page(request: Request, session: SessionDep, slug: str) -> HTMLRespon
         "category": category,
         "parent": parent,
         "related": related_listings(session, listing, limit=4),
+        "webinars": webinars_showing(session, listing),
     }
     return render(request, "listing.html", context)

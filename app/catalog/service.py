@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from app.catalog.schemas import CategoryNode, ListingIn
 from app.errors import NotFound
 from app.i18n import N_
-from app.models import Category, Listing, Organization
+from app.models import Category, Listing, Organization, Webinar, WebinarListing
 from app.models.base import Outcome, assign, outcome, utcnow
 from app.models.states import LISTING, ListingStatus
 from app.outbox import enqueue
@@ -172,3 +172,11 @@ def organization_listings(session: Session, org: Organization) -> list[tuple[Lis
         .order_by(col(Category.path), col(Listing.title))
     ).all()
     return [tuple(r) for r in rows]
+
+
+def webinars_showing(session: Session, listing: Listing) -> list[Webinar]:
+    """The webinars that feature this listing, newest first (the listing page links them)."""
+    return list(session.exec(
+        select(Webinar).join(WebinarListing, col(WebinarListing.webinar_id) == Webinar.id)
+        .where(WebinarListing.listing_id == listing.id).order_by(col(Webinar.starts_at).desc())
+    ).all())

@@ -16,6 +16,7 @@ from app.staff.learn import router as learn_router
 from app.staff.listings import router as listings_router
 from app.staff.orgs import router as orgs_router
 from app.staff.users import router as users_router
+from app.staff.webinar_proposals import router as proposals_router
 from app.staff.webinars import router as webinars_router
 from app.web import render
 
@@ -32,5 +33,7 @@ def staff_home(request: Request, session: SessionDep, staff: StaffUser) -> HTMLR
                                                "open_reports": open_report_count(session)})
 
 
-for area in (orgs_router, listings_router, jobs_router, deleted_router, users_router, learn_router, webinars_router):
+# The proposals' paths (/staff/webinars/proposals…) come before /staff/webinars/{webinar_id}.
+for area in (orgs_router, listings_router, jobs_router, deleted_router, users_router, learn_router, proposals_router,
+             webinars_router):
     router.include_router(area)

@@ -40,6 +40,14 @@ def _slugs(text: str) -> list[str]:
     return [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
 
 
+def beijing_time(text: str) -> datetime:
+    """A date and time typed in Beijing time (the form's datetime-local value), as an aware datetime."""
+    try:
+        return datetime.fromisoformat(text.strip()).replace(tzinfo=BEIJING)
+    except ValueError:
+        raise Invalid(FieldError.of("starts_at", N_("must be a date and time (YYYY-MM-DD HH:MM)"))) from None
+
+
 def parse_form(values: dict[str, str], *, existing: Webinar | None, now: datetime) -> WebinarIn:
     """The form as a WebinarIn; the start is read as Beijing time. Raises Invalid naming each bad field."""
     raw: dict = {k: v for k, v in values.items() if v.strip()}
@@ -49,9 +57,9 @@ def parse_form(values: dict[str, str], *, existing: Webinar | None, now: datetim
     errors: list[FieldError] = []
     if raw.get("starts_at"):
         try:
-            raw["starts_at"] = datetime.fromisoformat(raw["starts_at"]).replace(tzinfo=BEIJING).isoformat()
-        except ValueError:
-            errors.append(FieldError("starts_at", N_("must be a date and time (YYYY-MM-DD HH:MM)")))
+            raw["starts_at"] = beijing_time(raw["starts_at"]).isoformat()
+        except Invalid as exc:
+            errors.extend(exc.errors)
             raw.pop("starts_at")
     try:
         data = WebinarIn.model_validate(raw)

@@ -48,7 +48,7 @@ def confirmation(webinar: Webinar, *, to: str, base_url: str, stamp: datetime) -
     )
     ics = calendar_file(webinar, base_url=base_url, stamp=stamp).encode("utf-8")
     message.add_attachment(ics, maintype="text", subtype="calendar", filename=f"{webinar.slug}.ics",
-                           params={"method": "PUBLISH"})
+                           params={"method": "PUBLISH", "charset": "utf-8"})
     return message
 
 

@@ -4,18 +4,20 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from app.deps import SessionDep
-from app.errors import NotFound
+from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
+from app.errors import Invalid, NotFound, by_field
 from app.i18n import translations
-from app.models import Webinar
+from app.mail import send_after_commit
+from app.models import User, Webinar
 from app.models.base import utcnow
 from app.pagination import Pagination
 from app.web import localized, render, request_language
-from app.webinars import service
+from app.webinars import mails, registration, service
 from app.webinars.ical import CalendarEvent, markdown_to_text, serialize_calendar
+from app.webinars.proposal_routes import router as proposal_router
 
 router = APIRouter()
 
@@ -74,16 +76,59 @@ def webinar_calendar(request: Request, session: SessionDep, slug: str) -> Respon
 
 
 @router.get("/webinars/{slug}", response_class=HTMLResponse)
-def webinar_page(request: Request, session: SessionDep, slug: str) -> HTMLResponse:
-    webinar = _webinar_or_404(session, slug)
+def webinar_page(request: Request, session: SessionDep, user: OptionalUser, slug: str) -> HTMLResponse:
+    return _page(request, session, _webinar_or_404(session, slug), user)
+
+
+def _page(request: Request, session: Session, webinar: Webinar, user: User | None, *, errors: dict | None = None,
+          done: str = "", status_code: int = 200) -> HTMLResponse:
     card = service.webinar_cards(session, webinars=[webinar])[0]
     context = {
         "card": card,
         "listings": service.shown_listings(session, webinar=webinar),
         "is_upcoming": webinar.starts_at >= utcnow(),
+        "seats": registration.seats(session, webinar, user),
+        "signed_in": user is not None,
+        "errors": errors or {},
+        "done": done or request.query_params.get("done", "")[:20],
         "event_ld": _event_ld(request, card, request_language(request)),
     }
-    return render(request, "webinar.html", context)
+    return render(request, "webinar.html", context, block="registration", status_code=status_code)
+
+
+@router.post("/webinars/{slug}/registration", response_model=None)
+def register(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
+             slug: str) -> HTMLResponse | RedirectResponse:
+    """Take a seat; the confirmation mail (with the .ics) leaves once the seat is committed."""
+    webinar = _webinar_or_404(session, slug)
+    try:
+        registration.register(session, webinar, user)
+    except Invalid as exc:
+        return _page(request, session, webinar, user, errors=by_field(exc.errors), status_code=422)
+    base_url = str(request.base_url).rstrip("/")
+    send_after_commit(session, settings, [mails.confirmation(webinar, to=user.email, base_url=base_url,
+                                                             stamp=utcnow())], what=f"webinar {webinar.slug}")
+    return _done(request, session, webinar, user, "registered")
+
+
+@router.post("/webinars/{slug}/registration/cancel", response_model=None)
+def cancel_registration(request: Request, session: SessionDep, user: CurrentUser,
+                        slug: str) -> HTMLResponse | RedirectResponse:
+    webinar = _webinar_or_404(session, slug)
+    try:
+        registration.cancel(session, webinar, user)
+    except Invalid as exc:
+        return _page(request, session, webinar, user, errors=by_field(exc.errors), status_code=422)
+    return _done(request, session, webinar, user, "cancelled")
+
+
+def _done(request: Request, session: Session, webinar: Webinar, user: User,
+          done: str) -> HTMLResponse | RedirectResponse:
+    """htmx swaps the registration box in place; without JavaScript, back to the page (post/redirect/get)."""
+    if request.headers.get("hx-request") == "true":
+        session.flush()
+        return _page(request, session, webinar, user, done=done)
+    return RedirectResponse(f"/webinars/{webinar.slug}?done={done}#registration", status_code=303)
 
 
 def _webinar_or_404(session: Session, slug: str) -> Webinar:
@@ -140,3 +185,6 @@ def _calendar_response(body: str, filename: str, *, download: bool = False) -> R
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": f'{disposition}; filename="{filename}"', "Vary": "Accept-Language, Cookie"},
     )
+
+
+router.include_router(proposal_router)  # an organisation's proposals to present, in its workspace

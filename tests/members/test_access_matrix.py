@@ -20,7 +20,7 @@ from sqlmodel import select
 from app.accounts.tokens import mint
 from app.db import unit_of_work
 from app.main import create_app
-from app.models import Inquiry, LearningResource, Membership, Webinar
+from app.models import Inquiry, LearningResource, Membership, Webinar, WebinarProposal
 from app.models.base import utcnow
 from app.models.report import Report
 from app.models.vocab import MemberRole
@@ -32,7 +32,8 @@ GUARDED = re.compile(r"^/(account/orgs/\{slug\}|staff)(/|$)")
 # Which record a path parameter names, by the path segment before it.
 RECORD_OF = {"listings": "listing", "jobs": "job", "members": "membership", "inquiries": "inquiry",
              "applications": "organization", "orgs": "organization", "reports": "report", "tokens": "token",
-             "users": "user", "learn": "learning_resource", "webinars": "webinar"}
+             "users": "user", "learn": "learning_resource", "webinars": "webinar",
+             "proposals": "webinar_proposal"}
 # The API routes anyone may call without a token.
 # (DESIGN §4: public reads of what the public pages show; tests/partners and tests/insights test them.)
 PUBLIC_API = {("GET", "/api/v1/search"), ("GET", "/api/v1/insights"), ("GET", "/api/v1/orgs/{slug}/partners")}
@@ -94,9 +95,13 @@ def world(settings, engine):
         webinar = Webinar(slug="access-webinar", title="Access webinar", starts_at=utcnow())
         session.add_all([inquiry, report, resource, webinar])
         session.flush()
+        proposal = WebinarProposal(organization_id=org_a.id, proposed_by_id=owner_a.id, title="Our cryostat",
+                                   summary="A tour of our dilution refrigerator line.")
+        session.add(proposal)
+        session.flush()
         records |= {"inquiry": inquiry.id, "report": report.id, "user": owner_a.id,
                     "token": mint(session, user=owner_a, org=org_a, name="Alpha CI").token.id,
-                    "learning_resource": resource.id, "webinar": webinar.id}
+                    "learning_resource": resource.id, "webinar": webinar.id, "webinar_proposal": proposal.id}
         intruder_secret = mint(session, user=owner_b, org=org_b, name="Beta CI").secret
     app = create_app(settings)
     app.state.intruder_secret = intruder_secret  # organisation B's API token
