@@ -11,7 +11,7 @@ from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
 from app.errors import Invalid, NotFound, by_field
 from app.i18n import translations
 from app.mail import send_after_commit
-from app.models import User, Webinar
+from app.models import User, Webinar, WorkingGroup
 from app.models.base import utcnow
 from app.pagination import Pagination
 from app.web import localized, render, request_language
@@ -88,6 +88,7 @@ def _page(request: Request, session: Session, webinar: Webinar, user: User | Non
         "listings": service.shown_listings(session, webinar=webinar),
         "is_upcoming": webinar.starts_at >= utcnow(),
         "seats": registration.seats(session, webinar, user),
+        "group": session.get(WorkingGroup, webinar.group_id) if webinar.group_id else None,
         "signed_in": user is not None,
         "errors": errors or {},
         "done": done or request.query_params.get("done", "")[:20],

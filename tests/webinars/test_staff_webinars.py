@@ -12,9 +12,9 @@ from app.accounts.schemas import UserCreate
 from app.accounts.service import create_user
 from app.db import new_session, unit_of_work
 from app.main import create_app
-from app.models import AuditEntry, Webinar, WebinarPresenter
+from app.models import AuditEntry, Organization, Webinar, WebinarPresenter
 from app.models.base import utcnow
-from tests.factories import make_listing, make_org
+from tests.factories import make_group, make_listing, make_org
 from tests.helpers import PASSWORD, post_form, sign_in
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -75,6 +75,10 @@ def test_a_webinar_is_scheduled_in_beijing_time_and_gets_its_recording_afterward
     ({"title": ""}, "title"),
     ({"duration_minutes": "5"}, "duration_minutes"),
     ({"registration_url": "javascript:alert(1)"}, "registration_url"),
+    ({"capacity": "0"}, "capacity"),
+    ({"capacity": "lots"}, "capacity"),
+    ({"slides_url": "ftp://slides.example/a.pdf"}, "slides_url"),
+    ({"group": "no-such-group"}, "group"),
 ])
 def test_bad_input_is_422_naming_the_field_and_nothing_is_written(staff_client, engine, changes, field):
     response = post_form(staff_client, "/staff/webinars", form(**changes))
@@ -82,6 +86,24 @@ def test_bad_input_is_422_naming_the_field_and_nothing_is_written(staff_client, 
     assert webinars(engine) == []
     with new_session(engine, write=False) as session:
         assert session.exec(select(func.count()).select_from(WebinarPresenter)).one() == 0
+
+
+def test_built_in_registration_capacity_slides_and_the_hosting_group(staff_client, engine):
+    with unit_of_work(engine) as session:
+        org = session.exec(select(Organization).where(Organization.slug == "kestrel-quantum")).one()
+        group = make_group(session, members=[org], name="Cryogenics working group")
+    saved = post_form(staff_client, "/staff/webinars", form(registration_url="", capacity="40", group=group.slug,
+                                                            slides_url="https://slides.example/cold.pdf"))
+    assert saved.status_code == 303
+    (webinar,) = webinars(engine)
+    assert webinar.registration_url is None and webinar.capacity == 40 and webinar.group_id == group.id
+    assert webinar.slides_url == "https://slides.example/cold.pdf"
+    edit = staff_client.get(f"/staff/webinars/{webinar.id}").text
+    assert 'name="capacity" type="number" value="40"' in edit and f'value="{group.slug}" selected' in edit
+    page = staff_client.get(f"/webinars/{webinar.slug}", params={"lang": "en"}).text
+    assert f'action="/webinars/{webinar.slug}/registration"' in page and "40 seats left" in page
+    assert f'href="/groups/{group.slug}"' in page
+    assert "0 registered / 40" in staff_client.get("/staff/webinars", params={"lang": "en"}).text
 
 
 def test_only_staff_schedule_webinars(staff_client, engine):
