@@ -126,6 +126,26 @@ def import_(file: Annotated[Path, typer.Argument(help="A JSON import bundle", ex
         engine.dispose()
 
 
+@app.command("export")
+def export(file: Annotated[Path, typer.Argument(help="Where to write the JSON bundle", dir_okay=False)]) -> None:
+    """Write what the public sees as an import bundle (organisations, listings, jobs, webinars, groups)."""
+    from app.imports.export import export_bundle
+
+    engine = create_db_engine(get_settings())
+    try:
+        with unit_of_work(engine, write=False) as session:
+            result = export_bundle(session)
+    finally:
+        engine.dispose()
+    file.write_text(json.dumps(result.bundle, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    counts = ", ".join(f"{len(rows)} {section}" for section, rows in result.bundle.items())
+    console.print(f"exported to {file}: {counts}")
+    if result.problems:
+        console.print(f"{len(result.problems)} value(s) an import would refuse; mend them before importing:")
+        for line in result.problems:
+            console.print(f"  - {line}", markup=False, highlight=False)
+
+
 @users_app.command("create")
 def users_create(
     email: Annotated[str, typer.Option(prompt=True, help="E-mail address (the sign-in name)")],

@@ -94,7 +94,8 @@ def make_job(session: Session, org: Organization, **overrides: Any) -> Job:
 _numbers = iter(range(1, 1_000_000))
 
 
-def make_webinar(session, *, days_from_now: float, presenters=(), listings=(), theme="hardware/cryogenics", **values):
+def make_webinar(session, *, days_from_now: float, presenters=(), listings=(), theme="hardware/cryogenics", group=None,
+                 **values):
     n = next(_numbers)
     row = {
         "title": f"Webinar number {n}",
@@ -113,6 +114,7 @@ def make_webinar(session, *, days_from_now: float, presenters=(), listings=(), t
         theme=categories_by_path(session)[theme] if theme else None,
         presenters=list(presenters),
         listings=list(listings),
+        group=group,
     )
     return webinar
 

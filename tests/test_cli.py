@@ -57,6 +57,25 @@ def test_import_of_a_good_bundle(database, tmp_path):
     assert count(database, Organization) == 1
 
 
+def test_export_writes_a_bundle_that_imports_again(database, tmp_path):
+    runner.invoke(app, ["seed"])
+    bundle = {"organizations": [org_row(slug="cli-org")], "listings": [listing_row("cli-org")],
+              "jobs": [job_row("cli-org")],
+              "groups": [{"slug": "cli-group", "name": "CLI group", "members": ["cli-org"]}]}
+    source = tmp_path / "bundle.json"
+    source.write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
+    assert runner.invoke(app, ["import", str(source)]).exit_code == 0
+    target = tmp_path / "export.json"
+    result = runner.invoke(app, ["export", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "1 organizations, 1 listings, 1 jobs, 0 webinars, 1 groups" in result.output
+    exported = json.loads(target.read_text(encoding="utf-8"))
+    assert exported["groups"][0]["members"] == ["cli-org"]
+    again = runner.invoke(app, ["import", str(target)])
+    assert again.exit_code == 0, again.output
+    assert "listings: 0 created, 0 updated, 1 unchanged; jobs: 0 created, 0 updated, 1 unchanged" in again.output
+
+
 def test_import_of_a_bad_bundle_names_the_rows_and_writes_nothing(database, tmp_path):
     runner.invoke(app, ["seed"])
     bundle = {
