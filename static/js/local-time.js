@@ -8,7 +8,8 @@
       var when = new Date(el.getAttribute("data-local-time"));
       if (isNaN(when)) return;
       var text = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-        dateStyle: "medium", timeStyle: "short", timeZoneName: "short"
+        // dateStyle/timeStyle cannot be combined with timeZoneName: spell the parts out
+        year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
       }).format(when);
       el.textContent = (el.getAttribute("data-label") || "%s").replace("%s", text);
       el.hidden = false;
