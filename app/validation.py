@@ -80,6 +80,13 @@ def _https_url(value: str) -> str:
     return value
 
 
+def _web_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+        raise ValueError(N_("must be an http:// or https:// address"))
+    return value
+
+
 def _email(value: str) -> str:
     if not _EMAIL.match(value) or len(value) > 254:
         raise ValueError(N_("must be an e-mail address"))
@@ -102,6 +109,9 @@ CityName = Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=50), AfterValidator(_no_control_characters)]
 Tags = Annotated[list[Tag], Field(max_length=20)]
 HttpsUrl = Annotated[str, StringConstraints(max_length=300), AfterValidator(_https_url)]
+# An organisation's own website: many real ones still answer on http only. Links and data the site
+# sends people to on its behalf (apply pages, datasheets, recordings) stay https.
+WebUrl = Annotated[str, StringConstraints(max_length=300), AfterValidator(_web_url)]
 Email = Annotated[str, AfterValidator(_email)]
 CountryCode = Annotated[str, StringConstraints(min_length=2, max_length=2), AfterValidator(_country)]
 

@@ -23,7 +23,7 @@ from app.organizations.schemas import OrganizationIn
 from app.organizations.service import region_for, set_status, upsert_organization
 from app.security.ratelimit import hit
 from app.slugs import slugify, unique_slug
-from app.validation import CityName, CountryCode, Email, HttpsUrl, InputModel, LongText, OptionalTitle, Title
+from app.validation import CityName, CountryCode, Email, InputModel, LongText, OptionalTitle, Title, WebUrl
 
 APPLICATIONS_PER_USER_PER_DAY = 5
 APPLICATIONS_PER_IP_PER_DAY = 10  # offices share an address: a little more room than per person
@@ -54,7 +54,7 @@ class ApplicationIn(InputModel):
     country: CountryCode
     province: str | None = Field(default=None, max_length=6)
     city: CityName | None = None
-    website: HttpsUrl | None = None
+    website: WebUrl | None = None
     contact_email: Email
     description: LongText = ""
     description_zh: LongText = ""

@@ -3,7 +3,7 @@
 from pydantic import Field
 
 from app.models.vocab import MembershipLevel, OrgType, SizeBand, TechDomain
-from app.validation import CityName, CountryCode, Email, HttpsUrl, InputModel, LongText, OptionalTitle, Slug, Title
+from app.validation import CityName, CountryCode, Email, InputModel, LongText, OptionalTitle, Slug, Title, WebUrl
 
 
 class OrganizationIn(InputModel):
@@ -15,7 +15,7 @@ class OrganizationIn(InputModel):
     country: CountryCode
     province: str | None = Field(default=None, max_length=6)
     city: CityName | None = None
-    website: HttpsUrl | None = None
+    website: WebUrl | None = None
     contact_email: Email | None = None
     domains: list[TechDomain] = Field(default_factory=list, max_length=6)
     offers: list[str] = Field(default_factory=list, max_length=20)  # category paths

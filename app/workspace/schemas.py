@@ -19,6 +19,7 @@ from app.validation import (
     Summary,
     Tags,
     Title,
+    WebUrl,
 )
 
 
@@ -36,7 +37,7 @@ class ProfileIn(InputModel):
     name: Title
     name_zh: OptionalTitle | None = None
     city: CityName | None = None
-    website: HttpsUrl | None = None
+    website: WebUrl | None = None
     contact_email: Email | None = None
     description: LongText = ""
     description_zh: LongText = ""

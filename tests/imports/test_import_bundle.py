@@ -153,3 +153,19 @@ def test_listings_without_slugs_get_readable_unique_ones(session):
 def test_the_bundle_round_trips_through_json(session):
     raw = json.loads(json.dumps(good_bundle(), ensure_ascii=False))
     assert import_bundle(session, raw, job_live_days=60).counts["jobs"]["created"] == 2
+
+
+def test_an_http_website_is_accepted_and_rendered_as_a_plain_link(session, client):
+    bundle = good_bundle()
+    bundle["organizations"][0]["website"] = "http://acme-cryo.example/about"
+    import_bundle(session, bundle, job_live_days=60)
+    session.commit()
+    page = client.get("/orgs/acme-cryo").text
+    assert 'href="http://acme-cryo.example/about" rel="nofollow ugc noopener noreferrer"' in page
+    # Other schemes stay refused, naming the row and field; apply pages stay https-only.
+    bundle["organizations"][0]["website"] = "javascript:alert(1)"
+    bundle["jobs"][0]["apply_url"] = "http://acme-cryo.example/jobs"
+    with pytest.raises(BundleRejected) as refused:
+        import_bundle(session, bundle, job_live_days=60)
+    assert {(e.section, e.field) for e in refused.value.row_errors} == {("organizations", "website"),
+                                                                         ("jobs", "apply_url")}

@@ -225,7 +225,7 @@ def test_unknown_application_and_bad_level_are_refused(staff, applicant, engine)
         ({"country": "XX"}, "country"),
         ({"province": ""}, "province"),
         ({"province": "CN-ZZ"}, "province"),
-        ({"website": "http://cryo.example"}, "website"),
+        ({"website": "ftp://cryo.example"}, "website"),
         ({"website": "javascript:alert(1)"}, "website"),
         ({"contact_email": "not-an-address"}, "contact_email"),
         ({"name": "Bad\x07name"}, "name"),

@@ -89,7 +89,7 @@ def test_the_profile_form_cannot_set_status_slug_type_or_country(ws, engine):
 
 @pytest.mark.parametrize(("field", "value"), [
     ("name", ""), ("name", "x" * 201), ("website", "javascript:alert(1)"), ("website", "JaVaScRiPt:alert(1)"),
-    ("website", "http://alpha.example"), ("website", "//evil.example"), ("website", "data:text/html,x"),
+    ("website", "ftp://alpha.example"), ("website", "//evil.example"), ("website", "data:text/html,x"),
     ("contact_email", "not-an-address"), ("founded_year", "3000"), ("founded_year", "abc"),
     ("size_band", "huge"), ("domains", ["alchemy"]), ("offers", ["hardware/nonsense"]), ("city", "Hefei\x00"),
     ("description", "x" * 20_001),
