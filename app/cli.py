@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from app.cli_support import console, fail, progress_bar
+from app.cli_support import console, fail, migrated_database, progress_bar
 from app.config import get_settings
-from app.db import create_db_engine, unit_of_work
+from app.db import unit_of_work
 from app.errors import DomainError, Invalid
 from app.search.commands import deliver_outbox, search_app
 from app.validation import field_errors
@@ -69,7 +69,7 @@ def seed(
     from app.imports.demo import has_organizations, seed_demo, seed_taxonomy
 
     settings = get_settings()
-    engine = create_db_engine(settings)
+    engine = migrated_database(settings)
     try:
         with unit_of_work(engine) as session:
             if not demo or (if_empty and has_organizations(session)):
@@ -106,7 +106,7 @@ def import_(file: Annotated[Path, typer.Argument(help="A JSON import bundle", ex
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         fail(f"{file}: not a JSON file ({exc}); nothing was written")
     settings = get_settings()
-    engine = create_db_engine(settings)
+    engine = migrated_database(settings)
     try:
         with progress_bar() as bar, unit_of_work(engine) as session:
             tasks: dict[str, int] = {}
@@ -131,7 +131,7 @@ def export(file: Annotated[Path, typer.Argument(help="Where to write the JSON bu
     """Write what the public sees as an import bundle (organisations, listings, jobs, webinars, groups)."""
     from app.imports.export import export_bundle
 
-    engine = create_db_engine(get_settings())
+    engine = migrated_database(get_settings())
     try:
         with unit_of_work(engine, write=False) as session:
             result = export_bundle(session)
@@ -161,7 +161,7 @@ def users_create(
         data = UserCreate(email=email, password=password, display_name=display_name, is_staff=staff)
     except ValidationError as exc:
         fail("the account was not created", [f"{e.field}: {e.message}" for e in field_errors(exc)])
-    engine = create_db_engine(get_settings())
+    engine = migrated_database(get_settings())
     try:
         with unit_of_work(engine) as session:
             user = create_user(session, data=data)
@@ -188,7 +188,7 @@ def tokens_create(
     from app.models.vocab import MemberRole
     from app.organizations.access import workspace_org
 
-    engine = create_db_engine(get_settings())
+    engine = migrated_database(get_settings())
     try:
         with unit_of_work(engine) as session:
             user = get_by_email(session, email)
@@ -220,7 +220,7 @@ def jobs_expire() -> None:
     """Close every published job whose expiry date has passed."""
     from app.jobs.service import expire_jobs
 
-    engine = create_db_engine(get_settings())
+    engine = migrated_database(get_settings())
     try:
         with unit_of_work(engine) as session:
             closed = expire_jobs(session)
@@ -238,7 +238,7 @@ def listings_remind(
     from app.workspace.freshness import send_confirmation_reminders
 
     settings = get_settings()
-    engine = create_db_engine(settings)
+    engine = migrated_database(settings)
     try:
         with unit_of_work(engine) as session:
             report = send_confirmation_reminders(session, settings=settings, base_url=base_url or site_url(settings))
@@ -257,7 +257,7 @@ def webinars_remind(
     from app.webinars.reminders import send_reminders
 
     settings = get_settings()
-    engine = create_db_engine(settings)
+    engine = migrated_database(settings)
     try:
         with unit_of_work(engine) as session:
             sent = send_reminders(session, settings=settings, base_url=base_url or "")

@@ -1,7 +1,17 @@
 """What every `qmarket` command shares: where it writes, how it fails, its progress bar."""
 
+from pathlib import Path
+
 import typer
+from alembic.script import ScriptDirectory
 from rich.console import Console
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from app.config import Settings
+from app.db import create_db_engine
+from app.migrations import alembic_config
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 console = Console(stderr=True, soft_wrap=True)  # long messages stay on one line, greppable
@@ -16,3 +26,24 @@ def fail(message: str, errors: list[str] | None = None) -> None:
 
 def progress_bar() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console)
+
+
+def migrated_database(settings: Settings) -> Engine:
+    """The database, if it is migrated to the code's revision; otherwise one line that names
+    `qmarket db upgrade`, and nothing is created (SQLite would otherwise leave an empty file behind)."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+            and not Path(url.database).exists():
+        fail(f"there is no database at {url.database} yet: run `qmarket db upgrade` first")
+    head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
+    engine = create_db_engine(settings)
+    try:
+        with engine.connect() as connection:
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:  # no alembic_version table: never migrated
+        current = None
+    if current != head:
+        engine.dispose()
+        fail(f"the database is at revision {current or 'none'}, the code needs {head}: "
+             "run `qmarket db upgrade` first")
+    return engine

@@ -10,7 +10,7 @@ from app.accounts.service import verify_password
 from app.cli import app
 from app.config import Settings, get_settings
 from app.db import create_db_engine, new_session
-from app.models import Category, Job, Organization, User
+from app.models import Category, Job, Listing, Organization, User
 from app.models.base import utcnow
 from app.models.states import JobStatus
 from tests.factories import job_row, listing_row, org_row
@@ -37,12 +37,37 @@ def count(engine, model) -> int:
         return session.exec(select(func.count()).select_from(model)).one()
 
 
-def test_seed_loads_the_taxonomy_once(database):
-    first = runner.invoke(app, ["seed"])
-    assert first.exit_code == 0 and "32 categories changed" in first.output
+def test_db_upgrade_loads_the_taxonomy_and_seed_keeps_it(database):
+    assert count(database, Category) == 32  # the data migration: a migrated database knows the categories
     again = runner.invoke(app, ["seed"])
-    assert "0 categories changed" in again.output
+    assert again.exit_code == 0 and "0 categories changed" in again.output
     assert count(database, Category) == 32
+
+
+def test_a_migrated_database_takes_an_import_without_seed(database, tmp_path):
+    bundle = {"organizations": [org_row(slug="cli-org")], "listings": [listing_row("cli-org")]}
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert count(database, Listing) == 1
+
+
+def test_an_unmigrated_database_is_named_in_one_line_and_no_file_is_left(tmp_path, monkeypatch):
+    target = tmp_path / "never-migrated.db"
+    monkeypatch.setenv("QM_DATABASE_URL", f"sqlite:///{target}")
+    get_settings.cache_clear()
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps({"organizations": [org_row(slug="cli-org")]}), encoding="utf-8")
+    try:
+        for args in (["import", str(path)], ["export", str(tmp_path / "out.json")]):
+            result = runner.invoke(app, args)
+            assert result.exit_code == 1, result.output
+            assert "qmarket db upgrade" in result.output and "Traceback" not in result.output
+            assert len(result.output.strip().splitlines()) == 1, result.output
+            assert not target.exists()
+    finally:
+        get_settings.cache_clear()
 
 
 def test_import_of_a_good_bundle(database, tmp_path):
