@@ -91,6 +91,9 @@ def _parse_row(bundle: _Bundle, section: str, number: int, row: Any) -> list[Row
 def _check_references(session: Session, bundle: _Bundle) -> list[RowError]:
     errors: list[RowError] = []
     categories = categories_by_path(session)
+    if not categories:  # every path would be "unknown": say why once instead
+        return [RowError("bundle", None, "categories",
+                         "the database has no categories: run `qmarket db upgrade` (or `qmarket seed`) first")]
     leaves = leaf_paths(categories)
 
     def err(section: str, number: int, key: str | None, field: str, message: str) -> None:

@@ -169,3 +169,15 @@ def test_an_http_website_is_accepted_and_rendered_as_a_plain_link(session, clien
         import_bundle(session, bundle, job_live_days=60)
     assert {(e.section, e.field) for e in refused.value.row_errors} == {("organizations", "website"),
                                                                          ("jobs", "apply_url")}
+
+
+def test_a_database_without_categories_is_named_once_not_per_row(session):
+    from sqlalchemy import delete
+
+    from app.models import Category
+
+    session.execute(delete(Category))
+    with pytest.raises(BundleRejected) as refused:
+        import_bundle(session, good_bundle(), job_live_days=60)
+    (error,) = refused.value.row_errors
+    assert error.field == "categories" and "qmarket db upgrade" in error.message
