@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from app.models.states import InquiryStatus, JobStatus, ListingStatus, OrgStatus
+from app.models.states import InquiryStatus, JobStatus, ListingStatus, OrgStatus, RequestStatus
 from app.models.vocab import (
     EmploymentType,
     JobFunction,
@@ -102,6 +102,10 @@ LABELS: dict[str, tuple[str, str]] = {
     InquiryStatus.open: ("Open", "待处理"),
     InquiryStatus.answered: ("Answered", "已回复"),
     InquiryStatus.closed: ("Closed", "已关闭"),
+    # requests to join a working group (RequestStatus.pending shares OrgStatus.pending's label)
+    RequestStatus.approved: ("Approved", "已通过"),
+    RequestStatus.declined: ("Declined", "未通过"),
+    RequestStatus.withdrawn: ("Withdrawn", "已撤回"),
     # learning resources (/learn)
     ResourceKind.course: ("Course", "课程"),
     ResourceKind.video: ("Video", "视频"),
