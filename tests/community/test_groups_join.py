@@ -1,7 +1,9 @@
 """Member organisations ask to join a working group; chairs (or staff) decide; organisations withdraw and
 leave. Every step through the real routes, with who may do what, and the audit rows it leaves."""
 
-from app.models.states import RequestStatus
+from app.db import unit_of_work
+from app.models import Organization
+from app.models.states import OrgStatus, RequestStatus
 from tests.community.group_world import ask_to_join, audit_rows, member_ids, requests_of
 from tests.helpers import post_form, sign_in
 
@@ -158,3 +160,13 @@ def test_an_owner_or_editor_leaves_a_group(client, engine, group_world):
     assert member_ids(engine, group_world.group_id) == set()
     [row] = audit_rows(engine, "group.leave")
     assert row.organization_id == group_world.founder_id and row.target_id == group_world.group_id
+
+
+def test_only_an_active_organisation_asks(client, engine, group_world):
+    with unit_of_work(engine) as session:
+        session.get(Organization, group_world.joiner_id).status = OrgStatus.suspended
+    sign_in(client, "owner@joiner.example")
+    page = client.get("/groups/qnet?lang=en")
+    assert 'action="/groups/qnet/join"' not in page.text and "Only the owners and editors" in page.text
+    assert ask_to_join(client).status_code == 422
+    assert requests_of(engine, group_world.joiner_id) == []
