@@ -1,8 +1,8 @@
 """Member organisations ask to join a working group; chairs (or staff) decide; organisations withdraw and
 leave. Every step through the real routes, with who may do what, and the audit rows it leaves."""
 
-from app.db import unit_of_work
-from app.models import Organization
+from app.db import new_session, unit_of_work
+from app.models import Organization, User
 from app.models.states import OrgStatus, RequestStatus
 from tests.community.group_world import ask_to_join, audit_rows, member_ids, requests_of
 from tests.helpers import post_form, sign_in
@@ -44,7 +44,10 @@ def test_an_owner_sees_the_form_asks_and_the_chair_approves(client, engine, grou
     assert "Joiner Quantum is now a member" in mail.get_content()
     actions = [(row.action, row.actor_id is not None) for row in audit_rows(engine)]
     assert actions == [("group.join_request", True), ("group.join_approve", True)]
-    assert audit_rows(engine, "group.join_approve")[0].detail["organization"] == "joiner"
+    [approval] = audit_rows(engine, "group.join_approve")
+    assert approval.detail["organization"] == "joiner" and approval.actor_id == join.decided_by_id
+    with new_session(engine, write=False) as session:
+        assert session.get(User, join.decided_by_id).email == "chair@qnet.example"
 
 
 def test_decline_needs_a_reason_then_tells_it_and_the_organisation_may_ask_again(client, engine, group_world, smtp):
