@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.accounts.preferences import router as preferences_router
 from app.accounts.routes import router as accounts_router
 from app.api.routes import router as api_router
 from app.catalog.routes import router as catalog_router
@@ -99,8 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer carries X-Request-ID
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     # One router per package, each including its own pages (order matters only where paths overlap).
-    for router in (system_router, accounts_router, staff_router, webinars_router, community_router, home_router,
-                   catalog_router, organizations_router, partners_router, insights_router, jobs_router,
+    for router in (system_router, accounts_router, preferences_router, staff_router, webinars_router, community_router,
+                   home_router, catalog_router, organizations_router, partners_router, insights_router, jobs_router,
                    workspace_router, search_router, learn_router, api_router):
         app.include_router(router)
     logging.basicConfig(level=logging.INFO)

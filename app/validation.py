@@ -82,7 +82,7 @@ def _https_url(value: str) -> str:
 
 def _web_url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
         raise ValueError(N_("must be an http:// or https:// address"))
     return value
 

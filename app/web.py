@@ -140,6 +140,8 @@ FIELD_LABELS = {
     "email": N_("E-mail address"), "new_email": N_("New e-mail address"), "password": N_("Password"),
     "current_password": N_("Current password"), "new_password": N_("New password"), "display_name": N_("Your name"),
     "subject": N_("Subject"), "message": N_("Message"), "reason": N_("Reason"),
+    "mission": N_("Mission (English, Markdown)"), "mission_zh": N_("Mission (Chinese, Markdown)"),
+    "chairs": N_("Chairs"), "organization": N_("Organisation"), "url": N_("Link"), "body": N_("Text"),
 }
 
 def _context(request: Request, language: str) -> dict[str, Any]:

@@ -140,8 +140,9 @@ def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
 
 
 @router.get("", response_class=HTMLResponse)
-def account_home(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
-    return render(request, "account_home.html", {"user": user, "memberships": memberships_of(session, user)})
+def account_home(request: Request, session: SessionDep, user: CurrentUser, saved: str = "") -> HTMLResponse:
+    return render(request, "account_home.html", {"user": user, "memberships": memberships_of(session, user),
+                                                 "saved": saved == "group_mail"})
 
 
 @router.get("/password", response_class=HTMLResponse)

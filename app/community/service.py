@@ -41,10 +41,6 @@ def _members_of(group_id: int):
     return select(WorkingGroupMember.organization_id).where(WorkingGroupMember.group_id == group_id)
 
 
-def get_group(session: Session, *, slug: str) -> WorkingGroup | None:
-    return session.exec(select(WorkingGroup).where(WorkingGroup.slug == slug)).first()
-
-
 def groups_with_member_counts(session: Session) -> list[tuple[WorkingGroup, int]]:
     """Every group (in the order staff created them) with its number of active member organisations."""
     active_members = (

@@ -102,9 +102,9 @@ LABELS: dict[str, tuple[str, str]] = {
     InquiryStatus.open: ("Open", "待处理"),
     InquiryStatus.answered: ("Answered", "已回复"),
     InquiryStatus.closed: ("Closed", "已关闭"),
-    # RequestStatus.pending shares OrgStatus.pending's label ("Pending approval")
+    # webinar proposals and requests to join a working group (pending shares OrgStatus.pending's label)
     RequestStatus.approved: ("Approved", "已通过"),
-    RequestStatus.declined: ("Declined", "未获接受"),
+    RequestStatus.declined: ("Declined", "未通过"),
     RequestStatus.withdrawn: ("Withdrawn", "已撤回"),
     # learning resources (/learn)
     ResourceKind.course: ("Course", "课程"),

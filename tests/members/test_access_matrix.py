@@ -1,7 +1,7 @@
 """The access-control matrix, generated from the route table (RELIABILITY 13, 15, 18; issue 5).
 
-Every route under /account/orgs/{slug}/… acts for an organisation, and every route under /staff is for
-alliance staff. For each of them, GET and POST, an anonymous visitor is sent to sign in (or gets 404), a
+Every route under /account/orgs/{slug}/… acts for an organisation, every route under /staff is for
+alliance staff, and every route under /groups/{slug}/manage is for a working group's chairs (and staff). For each of them, GET and POST, an anonymous visitor is sent to sign in (or gets 404), a
 member of another organisation gets 404, and the database does not change.
 
 The JSON API in the same way: every /api/ route but the public search, with each of its methods, answers
@@ -20,19 +20,21 @@ from sqlmodel import select
 from app.accounts.tokens import mint
 from app.db import unit_of_work
 from app.main import create_app
-from app.models import Inquiry, LearningResource, Membership, Webinar, WebinarProposal
+from app.models import GroupDocument, GroupJoinRequest, Inquiry, LearningResource, Membership, Webinar
+from app.models import WebinarProposal, WorkingGroupChair
 from app.models.base import utcnow
 from app.models.report import Report
 from app.models.vocab import MemberRole
-from tests.factories import make_job, make_listing, make_org
+from tests.factories import make_group, make_job, make_listing, make_org
 from tests.helpers import app_routes, csrf_headers
 
 PASSWORD = "correct horse battery staple"
-GUARDED = re.compile(r"^/(account/orgs/\{slug\}|staff)(/|$)")
+GUARDED = re.compile(r"^/(account/orgs/\{slug\}|staff|groups/\{slug\}/manage)(/|$)")
 # Which record a path parameter names, by the path segment before it.
 RECORD_OF = {"listings": "listing", "jobs": "job", "members": "membership", "inquiries": "inquiry",
              "applications": "organization", "orgs": "organization", "reports": "report", "tokens": "token",
-             "users": "user", "learn": "learning_resource", "webinars": "webinar",
+             "users": "user", "learn": "learning_resource", "webinars": "webinar", "groups": "group",
+             "group-requests": "group_request", "requests": "group_request", "documents": "group_document",
              "proposals": "webinar_proposal"}
 # The API routes anyone may call without a token.
 # (DESIGN §4: public reads of what the public pages show; tests/partners and tests/insights test them.)
@@ -93,7 +95,15 @@ def world(settings, engine):
         resource = LearningResource(title="Qubits for beginners", kind="course", audience="school", language="en",
                                     url="https://learn.example/qubits")
         webinar = Webinar(slug="access-webinar", title="Access webinar", starts_at=utcnow())
-        session.add_all([inquiry, report, resource, webinar])
+        # A group whose slug is org-a, because every {slug} is filled with it: its chair is A's owner, A is a
+        # member, and organisation C waits to join.
+        group = make_group(session, members=[org_a])
+        group.slug = "org-a"
+        session.add(WorkingGroupChair(group_id=group.id, user_id=owner_a.id))
+        join = GroupJoinRequest(group_id=group.id, organization_id=make_org(session, slug="org-c").id,
+                                requested_by_id=owner_a.id, message="Let us in")
+        document = GroupDocument(group_id=group.id, title="Charter", url="https://docs.example/charter")
+        session.add_all([inquiry, report, resource, webinar, join, document])
         session.flush()
         proposal = WebinarProposal(organization_id=org_a.id, proposed_by_id=owner_a.id, title="Our cryostat",
                                    summary="A tour of our dilution refrigerator line.")
@@ -101,7 +111,8 @@ def world(settings, engine):
         session.flush()
         records |= {"inquiry": inquiry.id, "report": report.id, "user": owner_a.id,
                     "token": mint(session, user=owner_a, org=org_a, name="Alpha CI").token.id,
-                    "learning_resource": resource.id, "webinar": webinar.id, "webinar_proposal": proposal.id}
+                    "learning_resource": resource.id, "webinar": webinar.id, "group": group.id,
+                    "group_request": join.id, "group_document": document.id, "webinar_proposal": proposal.id}
         intruder_secret = mint(session, user=owner_b, org=org_b, name="Beta CI").secret
     app = create_app(settings)
     app.state.intruder_secret = intruder_secret  # organisation B's API token
