@@ -39,7 +39,7 @@ def group_of_two(live_server):
         session.flush()
         session.add(GroupAnnouncement(group_id=group.id, author_id=chair.id, title="Kick-off meeting in Hefei",
                                       body="We meet on **15 January**; the agenda follows."))
-        make_webinar(session, days_from_now=20, title="Repeater roadmap 2027", group_id=group.id)
+        make_webinar(session, days_from_now=20, title="Repeater roadmap 2027", group=group)
         names = (founder.name, joiner.name, joiner.slug)
     yield group.slug, names
     engine.dispose()
