@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from app.accounts.preferences import router as preferences_router
 from app.accounts.routes import router as accounts_router
@@ -17,6 +18,7 @@ from app.config import PROJECT_ROOT, Settings, get_settings, production_problems
 from app.db import create_db_engine
 from app.error_pages import install_error_handlers
 from app.home.routes import router as home_router
+from app.http_cache import CachePolicy, HeadAsGet
 from app.insights.routes import router as insights_router
 from app.jobs.moderation import expire_periodically
 from app.jobs.routes import router as jobs_router
@@ -97,6 +99,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Throttle, per_minute=settings.public_requests_per_minute)  # before any route or database work
     app.add_middleware(BodySizeLimit)  # inside SecurityHeaders: its 413 gets the headers too
     app.add_middleware(SecurityHeaders, https_only=settings.https)
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)  # HTML, JSON, CSS, JS, feeds (not images)
+    app.add_middleware(CachePolicy, session_cookie=settings.session_cookie)  # sees the cookies set inside it
+    app.add_middleware(HeadAsGet)  # HEAD wherever GET: every middleware inside sees a GET
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer carries X-Request-ID
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     # One router per package, each including its own pages (order matters only where paths overlap).

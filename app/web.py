@@ -24,7 +24,7 @@ from app.i18n import BABEL_LOCALES, LANG_COOKIE, LANGUAGES, N_, error_text, nego
 from app.markdown import render_markdown
 from app.models.labels import label
 from app.pagination import toggled, url_with
-from app.security.csrf import csrf_token
+from app.security.csrf import CSRF_COOKIE, csrf_token
 from app.security.form_timing import stamp_field
 from app.security.sessions import resolve
 
@@ -184,6 +184,7 @@ def _context(request: Request, language: str) -> dict[str, Any]:
         "canonical_url": str(request.url.replace(query=None)),
         "current_user": current_user(request),
         "csrf_token": lambda: csrf_token(request),
+        "has_csrf_cookie": CSRF_COOKIE in request.cookies,
         "csp_nonce": getattr(request.state, "csp_nonce", ""),
         "base_url": str(request.base_url).rstrip("/"),
     }
@@ -205,7 +206,8 @@ def render(
     else:
         html = environment.get_template(template).render(full_context)
     response = HTMLResponse(html, status_code=status_code)
-    response.headers.append("Vary", "HX-Request")
+    # The reader's language (header or cookie) and htmx's fragment requests change the page.
+    response.headers["Vary"] = "Accept-Language, Cookie, HX-Request"
     if full_context["current_user"] is not None:
-        response.headers["Cache-Control"] = "no-store"  # pages of a signed-in member are nobody else's
+        response.headers["Cache-Control"] = "private, no-store"  # pages of a signed-in member are nobody else's
     return response

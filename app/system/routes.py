@@ -10,10 +10,14 @@ from app.system.sitemap import router as sitemap_router
 router = APIRouter(tags=["system"])  # with the sitemap and robots.txt (sitemap.py), included below
 
 
+# A health answer is about this moment and this process: no cache may keep it.
+NOT_KEPT = {"Cache-Control": "no-store"}
+
+
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+def healthz() -> JSONResponse:
     """The process is up (says nothing about its dependencies)."""
-    return {"status": "ok"}
+    return JSONResponse({"status": "ok"}, headers=NOT_KEPT)
 
 
 @router.get("/readyz")
@@ -37,7 +41,7 @@ def readyz(request: Request) -> JSONResponse:
     body: dict = {"status": "ok" if ready else "unavailable", "checks": checks}
     if checks["database"] == "ok":
         body["search_backlog"] = backlog(request.app.state.engine)  # how far the index lags (not a failure)
-    return JSONResponse(body, status_code=200 if ready else 503)
+    return JSONResponse(body, status_code=200 if ready else 503, headers=NOT_KEPT)
 
 
 # One router per package: main.py includes this one.

@@ -128,12 +128,12 @@ def test_a_member_sends_an_inquiry_the_owners_are_mailed_and_the_organisation_re
 
     sent = client.get("/account/inquiries?sent=1&lang=en")
     assert sent.status_code == 200 and "Quote for a cryostat" in sent.text and "Org A" in sent.text
-    assert sent.headers["cache-control"] == "no-store" and 'hx-history="false"' in sent.text
+    assert "no-store" in sent.headers["cache-control"] and 'hx-history="false"' in sent.text
 
     for reader in ("alice@org-a.example", "eddie@org-a.example"):  # owners and editors
         sign_in(client, reader)
         inbox = client.get("/account/orgs/org-a/inquiries?lang=en")
-        assert inbox.status_code == 200 and inbox.headers["cache-control"] == "no-store"
+        assert inbox.status_code == 200 and "no-store" in inbox.headers["cache-control"]
         assert "Quote for a cryostat" in inbox.text and "carol@org-c.example" in inbox.text
         assert "Cryostat 9000" in inbox.text and 'hx-history="false"' in inbox.text
         fragment = client.get("/account/orgs/org-a/inquiries", headers={"HX-Request": "true"})
@@ -327,7 +327,7 @@ def test_anyone_can_report_a_listing_and_staff_see_it(client, engine, world):
     sign_in(client, "staff@alliance.example")
     queue = client.get("/staff/reports?lang=en")
     assert queue.status_code == 200 and "Fake specifications" in queue.text and "Cryostat 9000" in queue.text
-    assert queue.headers["cache-control"] == "no-store"
+    assert "no-store" in queue.headers["cache-control"]
     assert "1 open report" in client.get("/staff?lang=en").text
 
 

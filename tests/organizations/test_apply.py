@@ -115,7 +115,7 @@ def staff(app, engine):
 
 def test_the_whole_flow_apply_review_approve_publish(applicant, staff, engine, smtp):  # noqa: F811
     page = applicant.get("/account/apply?lang=en")
-    assert page.status_code == 200 and 'name="org_type"' in page.text and page.headers["cache-control"] == "no-store"
+    assert page.status_code == 200 and 'name="org_type"' in page.text and "no-store" in page.headers["cache-control"]
     assert 'hx-history="false"' in page.text and 'name="slug"' not in page.text
 
     response = apply(applicant, slug="evil-slug", status="active")  # not fields of the form: ignored
@@ -351,7 +351,7 @@ def test_an_owner_invites_an_editor_who_accepts(app, browser, owned_org, engine,
     sign_in(browser, "owner@qlab.example")
     assert browser.get("/account/orgs/qlab/members?lang=zh").status_code == 200
     page = browser.get("/account/orgs/qlab/members?lang=en")
-    assert page.status_code == 200 and "owner@qlab.example" in page.text and page.headers["cache-control"] == "no-store"
+    assert page.status_code == 200 and "owner@qlab.example" in page.text and "no-store" in page.headers["cache-control"]
     response = invite(browser, "Eve.Editor@QLab.example")
     assert response.status_code == 303
     assert "eve.editor@qlab.example" in browser.get("/account/orgs/qlab/members").text  # pending, listed

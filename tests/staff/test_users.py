@@ -41,7 +41,7 @@ def user(engine, user_id: int) -> User:
 
 def test_staff_find_users_by_e_mail_or_name_with_their_flags_and_organisations(staff, people):
     page = staff.get("/staff/users?lang=en")
-    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert page.status_code == 200 and "no-store" in page.headers["cache-control"]
     for address in (STAFF, ANA, BO):
         assert address in page.text
     assert "Alpha Cryo" in page.text and "Alliance staff" in page.text and "Active" in page.text
