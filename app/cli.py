@@ -1,5 +1,6 @@
 """The `qmarket` command line: serve, migrate, seed, import, manage users and jobs."""
 
+import csv
 import json
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,7 @@ from pydantic import ValidationError
 
 from app.cli_support import console, fail, migrated_database, progress_bar
 from app.config import get_settings
-from app.db import unit_of_work
+from app.db import new_session, unit_of_work
 from app.errors import DomainError, Invalid
 from app.search.commands import deliver_outbox, search_app
 from app.validation import field_errors
@@ -97,17 +98,37 @@ def seed(
 
 
 @app.command("import")
-def import_(file: Annotated[Path, typer.Argument(help="A JSON import bundle", exists=True, dir_okay=False)]) -> None:
-    """Import a bundle of organisations, listings and jobs: all of it, or nothing."""
+def import_(
+    file: Annotated[Path, typer.Argument(help="A JSON import bundle, or a CSV of one record type", exists=True,
+                                         dir_okay=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report each row; write nothing")] = False,
+) -> None:
+    """Import a bundle of organisations, listings, jobs, webinars and groups (or one CSV): all of it, or nothing."""
+    from app.imports.csv_format import read_csv
     from app.imports.service import BundleRejected, import_bundle
 
     try:
-        raw = json.loads(file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        fail(f"{file}: not a JSON file ({exc}); nothing was written")
+        text = file.read_text(encoding="utf-8")
+        if file.suffix.lower() == ".csv":
+            section, rows = read_csv(text)
+            raw: object = {section: rows}
+        else:
+            raw = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError, csv.Error) as exc:
+        fail(f"{file}: not a UTF-8 JSON or CSV file ({exc}); nothing was written")
+    except BundleRejected as exc:
+        fail(f"{file}: {exc.message}", [str(e) for e in exc.row_errors])
     settings = get_settings()
     engine = migrated_database(settings)
     try:
+        if dry_run:
+            with new_session(engine, write=True) as session:
+                report = import_bundle(session, raw, job_live_days=settings.job_live_days)
+                session.rollback()  # a dry run writes nothing, search outbox included
+            for section, number, key, outcome in report.rows:
+                console.print(f"{section} row {number} ({key}): would be {outcome}", markup=False, highlight=False)
+            console.print(f"dry run of {file}: {report.summary()}; nothing was written")
+            return
         with progress_bar() as bar, unit_of_work(engine) as session:
             tasks: dict[str, int] = {}
             sizes = {k: len(v) for k, v in raw.items() if isinstance(v, list)} if isinstance(raw, dict) else {}
@@ -127,19 +148,33 @@ def import_(file: Annotated[Path, typer.Argument(help="A JSON import bundle", ex
 
 
 @app.command("export")
-def export(file: Annotated[Path, typer.Argument(help="Where to write the JSON bundle", dir_okay=False)]) -> None:
-    """Write what the public sees as an import bundle (organisations, listings, jobs, webinars, groups)."""
+def export(
+    file: Annotated[Path, typer.Argument(help="Where to write: a .json bundle, or a .csv of one --section",
+                                         dir_okay=False)],
+    section: Annotated[str | None, typer.Option(help="For a CSV: organizations, listings, jobs, webinars or groups")] = None,
+) -> None:
+    """Write what the public sees as an import bundle (organisations, listings, jobs, webinars, groups), or one
+    record type as CSV."""
+    from app.imports.csv_format import to_csv
     from app.imports.export import export_bundle
+    from app.imports.schemas import SECTIONS
 
+    as_csv = file.suffix.lower() == ".csv"
+    if as_csv and section not in SECTIONS:
+        fail(f"a CSV holds one record type: add --section with one of {', '.join(SECTIONS)}")
     engine = migrated_database(get_settings())
     try:
         with unit_of_work(engine, write=False) as session:
             result = export_bundle(session)
     finally:
         engine.dispose()
-    file.write_text(json.dumps(result.bundle, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    counts = ", ".join(f"{len(rows)} {section}" for section, rows in result.bundle.items())
-    console.print(f"exported to {file}: {counts}")
+    if as_csv:
+        file.write_text(to_csv(section, result.bundle[section]), encoding="utf-8", newline="")
+        console.print(f"exported {len(result.bundle[section])} {section} to {file}")
+    else:
+        file.write_text(json.dumps(result.bundle, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        counts = ", ".join(f"{len(rows)} {name}" for name, rows in result.bundle.items())
+        console.print(f"exported to {file}: {counts}")
     if result.problems:
         console.print(f"{len(result.problems)} value(s) an import would refuse; mend them before importing:")
         for line in result.problems:

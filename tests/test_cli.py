@@ -101,6 +101,43 @@ def test_export_writes_a_bundle_that_imports_again(database, tmp_path):
     assert "listings: 0 created, 0 updated, 1 unchanged; jobs: 0 created, 0 updated, 1 unchanged" in again.output
 
 
+def test_a_dry_run_reports_each_row_and_writes_nothing(database, tmp_path):
+    path = tmp_path / "bundle.json"
+    bundle = {"organizations": [org_row(slug="cli-org"), org_row(slug="other-org", name="Other Org")],
+              "listings": [listing_row("cli-org")]}
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    dry = runner.invoke(app, ["import", str(path), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "organizations row 1 (cli-org): would be created" in dry.output
+    assert "listings row 1" in dry.output and "nothing was written" in dry.output
+    assert count(database, Organization) == 0 and count(database, Listing) == 0
+    assert runner.invoke(app, ["import", str(path)]).exit_code == 0
+    bundle["organizations"][1]["name"] = "Other Org, renamed"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    dry = runner.invoke(app, ["import", str(path), "--dry-run"])
+    assert "organizations row 1 (cli-org): would be unchanged" in dry.output
+    assert "organizations row 2 (other-org): would be updated" in dry.output
+    with new_session(database, write=False) as session:
+        assert session.exec(select(Organization.name).where(Organization.slug == "other-org")).one() == "Other Org"
+
+
+def test_a_csv_file_imports_and_a_bad_one_is_named(database, tmp_path):
+    good = tmp_path / "orgs.csv"
+    good.write_text("\ufeffslug,name,org_type,country,province,city,offers\r\n"
+                    "csv-org,CSV Org,sme,CN,CN-AH,Hefei,hardware/cryogenics; services/legal\r\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(good)])
+    assert result.exit_code == 0 and "organizations: 1 created" in result.output, result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("slug,name,org_type,country\r\nbad-org,Bad,spaceship,XX\r\n", encoding="utf-8")
+    refused = runner.invoke(app, ["import", str(bad)])
+    assert refused.exit_code == 1 and "organizations row 1 (bad-org): org_type" in refused.output
+    assert "organizations row 1 (bad-org): country" in refused.output
+    out = tmp_path / "out.csv"
+    assert runner.invoke(app, ["export", str(out)]).exit_code == 1  # a CSV needs its --section
+    assert runner.invoke(app, ["export", str(out), "--section", "organizations"]).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("\ufeffslug,name,")
+
+
 def test_import_of_a_bad_bundle_names_the_rows_and_writes_nothing(database, tmp_path):
     runner.invoke(app, ["seed"])
     bundle = {
@@ -122,7 +159,7 @@ def test_import_of_a_file_that_is_not_json(database, tmp_path):
     path = tmp_path / "bundle.json"
     path.write_bytes(b"\xff\xfe not json")
     result = runner.invoke(app, ["import", str(path)])
-    assert result.exit_code == 1 and "not a JSON file" in result.output
+    assert result.exit_code == 1 and "not a UTF-8 JSON or CSV file" in result.output
 
 
 def test_users_create_hashes_the_password(database):

@@ -52,8 +52,12 @@ class ImportReport:
         default_factory=lambda: {s: {"created": 0, "updated": 0, "unchanged": 0} for s in SECTIONS}
     )
 
-    def add(self, section: str, result: Outcome) -> None:
+    # Each row's outcome, in bundle order: (section, row number, slug or title, outcome), for a dry run's report.
+    rows: list[tuple[str, int, str, Outcome]] = field(default_factory=list)
+
+    def add(self, section: str, result: Outcome, *, number: int = 0, key: str = "") -> None:
         self.counts[section][result] += 1
+        self.rows.append((section, number, key, result))
 
     @property
     def changed(self) -> int:

@@ -199,12 +199,12 @@ def import_bundle(
     report = ImportReport()
     categories: dict[str, Category] = categories_by_path(session)
     orgs: dict[str, Organization] = {}
-    for done, (_, row) in enumerate(bundle.rows["organizations"], start=1):
+    for done, (number, row) in enumerate(bundle.rows["organizations"], start=1):
         assert isinstance(row, OrganizationIn)
         orgs[row.slug], result = upsert_organization(
             session, data=row, categories=categories, activate=True, now=now
         )
-        report.add("organizations", result)
+        report.add("organizations", result, number=number, key=row.slug)
         if progress:
             progress("organizations", done)
 
@@ -213,18 +213,18 @@ def import_bundle(
             orgs[slug] = session.exec(select(Organization).where(Organization.slug == slug)).one()
         return orgs[slug]
 
-    for done, (_, row) in enumerate(bundle.rows["listings"], start=1):
+    for done, (number, row) in enumerate(bundle.rows["listings"], start=1):
         assert isinstance(row, ListingRow)
         _, result = upsert_listing(
             session, org=org_of(row.org), data=row, category=categories[row.category], publish=True, now=now
         )
-        report.add("listings", result)
+        report.add("listings", result, number=number, key=row.slug or row.title)
         if progress:
             progress("listings", done)
-    for done, (_, row) in enumerate(bundle.rows["jobs"], start=1):
+    for done, (number, row) in enumerate(bundle.rows["jobs"], start=1):
         assert isinstance(row, JobRow)
         _, result = upsert_published_job(session, org=org_of(row.org), data=row, live_days=job_live_days, now=now)
-        report.add("jobs", result)
+        report.add("jobs", result, number=number, key=row.slug or row.title)
         if progress:
             progress("jobs", done)
     _write_programme(session, bundle, report, categories, org_of, progress)
@@ -238,12 +238,12 @@ def _write_programme(session: Session, bundle: _Bundle, report: ImportReport, ca
     """Working groups (with members) and webinars (with their presenters, featured listings, theme and group)."""
     # Groups first: a webinar may name the group that hosts it.
     groups: dict[str, WorkingGroup] = {}
-    for done, (_, row) in enumerate(bundle.rows["groups"], start=1):
+    for done, (number, row) in enumerate(bundle.rows["groups"], start=1):
         assert isinstance(row, WorkingGroupIn)
         groups[row.slug], result = upsert_group(
             session, slug=row.slug, values=row.model_dump(exclude={"slug", "members"}),
             members=[org_of(s) for s in row.members])
-        report.add("groups", result)
+        report.add("groups", result, number=number, key=row.slug)
         if progress:
             progress("groups", done)
 
@@ -253,12 +253,12 @@ def _write_programme(session: Session, bundle: _Bundle, report: ImportReport, ca
         return groups[slug] if slug else None
 
     listings = {li.slug: li for li in session.exec(select(Listing)).all()}
-    for done, (_, row) in enumerate(bundle.rows["webinars"], start=1):
+    for done, (number, row) in enumerate(bundle.rows["webinars"], start=1):
         assert isinstance(row, WebinarIn)
         _, result = upsert_webinar(
             session, slug=row.slug, values=row.model_dump(exclude={"slug", "theme", "presenters", "listings"}),
             theme=categories[row.theme] if row.theme else None, presenters=[org_of(s) for s in row.presenters],
             listings=[listings[s] for s in row.listings], group=group_of(row.group), keep_date=False)
-        report.add("webinars", result)
+        report.add("webinars", result, number=number, key=row.slug)
         if progress:
             progress("webinars", done)

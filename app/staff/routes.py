@@ -11,6 +11,7 @@ from app.jobs.service import pending_review
 from app.models import Organization
 from app.models.states import OrgStatus
 from app.staff.deleted import router as deleted_router
+from app.staff.export import router as export_router
 from app.staff.groups import router as groups_router
 from app.staff.jobs import router as jobs_router
 from app.staff.learn import router as learn_router
@@ -36,5 +37,5 @@ def staff_home(request: Request, session: SessionDep, staff: StaffUser) -> HTMLR
 
 # The proposals' paths (/staff/webinars/proposals…) come before /staff/webinars/{webinar_id}.
 for area in (orgs_router, listings_router, jobs_router, deleted_router, users_router, learn_router, proposals_router,
-             webinars_router, groups_router):
+             webinars_router, groups_router, export_router):
     router.include_router(area)

@@ -35,7 +35,7 @@ RECORD_OF = {"listings": "listing", "jobs": "job", "members": "membership", "inq
              "applications": "organization", "orgs": "organization", "reports": "report", "tokens": "token",
              "users": "user", "learn": "learning_resource", "webinars": "webinar", "groups": "group",
              "group-requests": "group_request", "requests": "group_request", "documents": "group_document",
-             "proposals": "webinar_proposal"}
+             "proposals": "webinar_proposal", "export": "record_type", "templates": "record_type"}
 # The API routes anyone may call without a token.
 # (DESIGN §4: public reads of what the public pages show; tests/partners and tests/insights test them.)
 PUBLIC_API = {("GET", "/api/v1/search"), ("GET", "/api/v1/insights"), ("GET", "/api/v1/orgs/{slug}/partners")}
@@ -112,7 +112,8 @@ def world(settings, engine):
         records |= {"inquiry": inquiry.id, "report": report.id, "user": owner_a.id,
                     "token": mint(session, user=owner_a, org=org_a, name="Alpha CI").token.id,
                     "learning_resource": resource.id, "webinar": webinar.id, "group": group.id,
-                    "group_request": join.id, "group_document": document.id, "webinar_proposal": proposal.id}
+                    "group_request": join.id, "group_document": document.id, "webinar_proposal": proposal.id,
+                    "record_type": "listings"}
         intruder_secret = mint(session, user=owner_b, org=org_b, name="Beta CI").secret
     app = create_app(settings)
     app.state.intruder_secret = intruder_secret  # organisation B's API token
@@ -130,7 +131,7 @@ def concrete_path(path: str, records: dict[str, int], slug: str = "org-a") -> st
             assert kind, f"{path}: add its parameter {segment} to RECORD_OF in this test"
             if kind not in records:
                 return None  # a record this world does not make (yet): covered by the feature's own tests
-            filled.append(str(records[kind]))
+            filled.append(re.sub(r"\{[^}]+\}", str(records[kind]), segment))  # keeps a suffix such as .csv
         else:
             filled.append(segment)
     return "/" + "/".join(filled)
