@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.errors import DomainError, FieldError, Invalid, NotFound, SignInRequired, error_body, summary
 from app.request_context import printable
 from app.security.headers import security_headers
+from app.stale_links import note_refused
 from app.validation import pydantic_error
 from app.web import render
 
@@ -93,6 +94,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _request_validation(request: Request, exc: RequestValidationError) -> Response:
         errors = _validation_errors(exc)
+        note_refused(request, [tuple(error.get("loc", ())) for error in exc.errors()])  # app/stale_links.py asks again
         return _answer(request, 422, Invalid.code, summary(errors), errors)
 
     @app.exception_handler(StarletteHTTPException)

@@ -40,6 +40,7 @@ from app.security.csrf import verify_csrf
 from app.security.headers import SecurityHeaders
 from app.security.throttle import Throttle
 from app.staff.routes import router as staff_router
+from app.stale_links import StaleLinks
 from app.system.routes import router as system_router
 from app.validation import refuse_unstorable_input
 from app.webinars.reminders import remind_periodically as remind_registered
@@ -95,7 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search_results = ResultCache(seconds=settings.search_cache_seconds) if settings.search_cache_seconds else None
     install_error_handlers(app)
 
-    app.add_middleware(RememberLanguage)  # innermost: sets the cookie on whatever the routes answer
+    app.add_middleware(StaleLinks)  # innermost: asks the routes again without a stale link's refused values
+    app.add_middleware(RememberLanguage)  # sets the cookie on whatever the routes answer
     app.add_middleware(Throttle, per_minute=settings.public_requests_per_minute)  # before any route or database work
     app.add_middleware(BodySizeLimit)  # inside SecurityHeaders: its 413 gets the headers too
     app.add_middleware(SecurityHeaders, https_only=settings.https)

@@ -25,6 +25,7 @@ from app.markdown import render_markdown
 from app.models.labels import label
 from app.pagination import toggled, url_with
 from app.security.csrf import CSRF_COOKIE, csrf_token
+from app.stale_links import dropped_filters
 from app.security.form_timing import stamp_field
 from app.security.sessions import resolve
 
@@ -164,6 +165,7 @@ def _context(request: Request, language: str) -> dict[str, Any]:
         return f"{day} {local:%H:%M} ({_GETTEXT_PLAIN[language](BEIJING_TIME)})"
 
     return {
+        "dropped_filters": dropped_filters(request),
         "request": request,
         "language": language,
         "html_lang": "zh-CN" if language == "zh" else "en",

@@ -58,3 +58,14 @@ def add_write_route(app):
         return {"listing": listing.id}
 
     app.add_api_route("/_test/listings", create, methods=["POST"])
+
+
+def assert_left_out(response, *names: str) -> None:
+    """A page asked for with query values it no longer knows answers without them and names them in a
+    notice (app/stale_links.py), rather than a 422."""
+    assert response.status_code == 200, response.text[:300]
+    text = response.text
+    assert 'id="stale-link"' in text, "no notice of the values left out"
+    notice = text[text.index('id="stale-link"'):].split("</p>", 1)[0]
+    for name in names:
+        assert name in notice, (name, notice)

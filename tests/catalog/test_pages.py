@@ -9,6 +9,7 @@ from app.catalog.service import set_listing_status
 from app.models.states import ListingStatus, OrgStatus
 from app.organizations.service import set_status
 from tests.factories import make_job, make_listing, make_org
+from tests.helpers import assert_left_out
 
 
 @pytest.fixture
@@ -85,10 +86,8 @@ def test_marketplace_sorts_and_pages(client, session, catalog):
 
 @pytest.mark.parametrize("query", ["kind=gadget", "page=0", "page=abc", "trl=12", "country=china", "sort=random",
                                    "region=mars"])
-def test_bad_filters_are_named_never_a_500(client, catalog, query):
-    response = client.get(f"/marketplace?{query}&lang=en")
-    assert response.status_code == 422
-    assert query.split("=")[0] in response.text
+def test_bad_filters_are_left_out_and_named_never_a_500(client, catalog, query):
+    assert_left_out(client.get(f"/marketplace?{query}&lang=en"), query.split("=")[0])
 
 
 def test_marketplace_fragment_for_htmx(client, catalog):

@@ -12,6 +12,7 @@ from app.organizations.service import set_status
 from app.search.schemas import SearchResult, SearchUnavailable
 from app.search.service import drain_all
 from tests.factories import make_job, make_listing, make_org
+from tests.helpers import assert_left_out
 
 HX = {"HX-Request": "true"}
 
@@ -282,9 +283,7 @@ def test_when_search_is_down_the_page_says_so_with_503(settings, engine):
 def test_bad_parameters_are_named_and_hostile_queries_never_fail(client):
     for params, field in [({"type": "planet"}, "type"), ({"page": 0}, "page"), ({"page": "abc"}, "page"),
                           ({"sort": "random"}, "sort"), ({"q": "x" * 5001}, "q")]:
-        response = client.get("/search", params={**params, "lang": "en"})
-        assert response.status_code == 422, params
-        assert f"<strong>{field}" in response.text and "Please check your input" in response.text
+        assert_left_out(client.get("/search", params={**params, "lang": "en"}), field)
     # Page sizes past the cap are clamped on pages (a crawler's link still works); the API names them (422).
     assert client.get("/search", params={"q": "x", "per_page": 1000}).status_code == 200
     for q in ['"', "NEAR(", "' OR 1=1--", "*", "🙂" * 100, "x" * 5000, "稀释\"", "AND OR NOT", "<script>", "%00",
