@@ -50,7 +50,7 @@ class OrgsOut(BaseModel):
     next: str | None = Field(description="absolute URL of the next page; null on the last one")
 
 
-class ListingOut(BaseModel):
+class PublicListingOut(BaseModel):
     slug: str
     url: str
     api_url: str
@@ -75,8 +75,8 @@ class ListingOut(BaseModel):
     updated_at: datetime
 
 
-class ListingsOut(BaseModel):
-    items: list[ListingOut]
+class PublicListingsOut(BaseModel):
+    items: list[PublicListingOut]
     next: str | None
 
 
@@ -87,7 +87,7 @@ class SalaryOut(BaseModel):
     period: SalaryPeriod
 
 
-class JobOut(BaseModel):
+class PublicJobOut(BaseModel):
     slug: str
     url: str
     api_url: str
@@ -115,8 +115,8 @@ class JobOut(BaseModel):
     expires_at: datetime | None
 
 
-class JobsOut(BaseModel):
-    items: list[JobOut]
+class PublicJobsOut(BaseModel):
+    items: list[PublicJobOut]
     next: str | None
 
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request
 
 from app.api.paging import page_params
 from app.api.public_links import Countries, Slugs, absolute, values
-from app.api.public_schemas import JobOut, JobsOut, SalaryOut
+from app.api.public_schemas import PublicJobOut, PublicJobsOut, SalaryOut
 from app.deps import SessionDep
 from app.jobs.public_list import JobListFilters, job_province, jobs_page, live_job, sort_key
 from app.models import Job, Organization
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["public"])
 JobPage = page_params("jobs", datetime, int)
 
 
-def job_out(request: Request, job: Job, org: Organization) -> JobOut:
+def job_out(request: Request, job: Job, org: Organization) -> PublicJobOut:
     fields = {name: getattr(job, name) for name in (
         "slug", "title", "title_zh", "function", "employment_type", "workplace", "country", "city", "region",
         "description", "description_zh", "requirements", "requirements_zh", "apply_url", "apply_email",
@@ -27,13 +27,13 @@ def job_out(request: Request, job: Job, org: Organization) -> JobOut:
     if job.salary_min is not None and job.salary_max is not None and job.salary_currency and job.salary_period:
         salary = SalaryOut(min=job.salary_min, max=job.salary_max, currency=job.salary_currency,
                            period=job.salary_period)
-    return JobOut(**fields, province=job_province(job, org), salary=salary, org=org.slug, org_name=org.name,
+    return PublicJobOut(**fields, province=job_province(job, org), salary=salary, org=org.slug, org_name=org.name,
                   org_name_zh=org.name_zh, url=absolute(request, f"/jobs/{job.slug}"),
                   api_url=absolute(request, f"/api/v1/jobs/{job.slug}"),
                   org_api_url=absolute(request, f"/api/v1/orgs/{org.slug}"))
 
 
-@router.get("/jobs", response_model=JobsOut)
+@router.get("/jobs", response_model=PublicJobsOut)
 def list_jobs(
     request: Request, session: SessionDep, page: JobPage,
     function: Annotated[list[JobFunction] | None, Query(max_length=20)] = None,
@@ -42,17 +42,17 @@ def list_jobs(
     country: Countries = None,
     region: Annotated[list[Region] | None, Query(max_length=20)] = None,
     org: Slugs = None,
-) -> JobsOut:
+) -> PublicJobsOut:
     """Published, unexpired jobs of active organisations, newest first; `country` and `region` are the job's."""
     filters = JobListFilters(function=values(function), employment_type=values(employment_type),
                              workplace=values(workplace), country=values(country), region=values(region),
                              org=values(org))
     rows = jobs_page(session, filters, after=page.after, limit=page.limit, now=utcnow())
     rows, next_url = page.page(request, rows, sort_key)
-    return JobsOut(items=[job_out(request, *row) for row in rows], next=next_url)
+    return PublicJobsOut(items=[job_out(request, *row) for row in rows], next=next_url)
 
 
-@router.get("/jobs/{slug}", response_model=JobOut)
-def get_job(request: Request, session: SessionDep, slug: str) -> JobOut:
+@router.get("/jobs/{slug}", response_model=PublicJobOut)
+def get_job(request: Request, session: SessionDep, slug: str) -> PublicJobOut:
     """404 for an unknown job and for one the board does not show (not yet published, closed, expired)."""
     return job_out(request, *live_job(session, slug, now=utcnow()))

@@ -42,7 +42,8 @@ RECORD_OF = {"listings": "listing", "jobs": "job", "members": "membership", "inq
 PUBLIC_API = {("GET", "/api/v1/search"), ("GET", "/api/v1/insights"), ("GET", "/api/v1/orgs/{slug}/partners"),
               ("GET", "/api/v1/orgs"), ("GET", "/api/v1/orgs/{slug}"), ("GET", "/api/v1/listings"),
               ("GET", "/api/v1/listings/{slug}"), ("GET", "/api/v1/jobs"), ("GET", "/api/v1/jobs/{slug}"),
-              ("GET", "/api/v1/categories"), ("GET", "/api/v1/webinars")}
+              ("GET", "/api/v1/categories"), ("GET", "/api/v1/webinars"),
+              ("GET", "/api/v1/openapi.json"), ("GET", "/api/v1/docs")}  # the API's docs: tests/api/test_openapi.py
 
 
 def guarded_routes(app) -> list[tuple[str, str]]:
