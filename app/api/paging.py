@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 
 from app.errors import Invalid
+from app.validation import storable
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -36,6 +37,8 @@ def _typed(value: Any, kind: type) -> Any:
     if kind is int and (isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31):
         raise ValueError(value)
     if not isinstance(value, kind):
+        raise ValueError(value)
+    if kind is str and (len(value) > 200 or not storable(value)):  # a database would refuse it: not a 500
         raise ValueError(value)
     return value
 

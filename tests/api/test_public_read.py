@@ -221,6 +221,18 @@ def test_bad_parameters_are_422_naming_the_parameter(public, url, field):
     assert body["error"] == "invalid" and body["errors"][0]["field"].split(".")[0] == field, body
 
 
+@pytest.mark.parametrize("forged", [["orgs", "a\u0000b"], ["orgs", "\ud800"], ["orgs", 5], ["listings", "2026-01-01", 1],
+                                    ["listings", "2026-01-01T00:00:00+00:00", 2**40], ["orgs"], {"orgs": "x"}])
+def test_a_forged_cursor_is_422_not_500(public, forged):
+    import base64
+    import json
+
+    cursor = base64.urlsafe_b64encode(json.dumps(forged).encode()).decode().rstrip("=")
+    kind = forged[0] if isinstance(forged, list) else "orgs"
+    response = public.get(f"/api/v1/{kind}?cursor={cursor}")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "cursor", response.text
+
+
 def test_a_cursor_of_another_list_is_refused(public):
     jobs_cursor = public.get("/api/v1/jobs?limit=1").json()["next"].split("cursor=")[1].split("&")[0]
     response = public.get(f"/api/v1/listings?cursor={jobs_cursor}")
