@@ -3,14 +3,25 @@ everything under it), newest first, a page at a time."""
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
 
+from app.errors import Invalid
 from app.models import Category, Listing, Organization
-from app.organizations.public_list import in_subtree, require_category
 from app.pagination import keyset
 from app.visibility import visible_listings
 
 ORDER = [col(Listing.published_at), col(Listing.id)]
+
+
+def in_subtree(path: str):
+    return or_(col(Category.path) == path, col(Category.path).startswith(f"{path}/"))
+
+
+def require_category(session: Session, name: str, path: str) -> None:
+    """An unknown path is a mistake to report, not a filter that quietly matches nothing."""
+    if session.exec(select(Category.id).where(Category.path == path)).first() is None:
+        raise Invalid.field(name, "no such category path (GET /api/v1/categories lists them)")
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ each per page, not per organisation)."""
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.errors import Invalid
+from app.catalog.public_list import in_subtree, require_category
 from app.models import Category, Listing, Organization, OrganizationCategory
 from app.models.vocab import InterestKind
 from app.pagination import keyset
@@ -28,16 +28,6 @@ class OrgFilters:
 
 
 _COLUMNS = {"org_type": Organization.org_type, "country": Organization.country, "region": Organization.region}
-
-
-def in_subtree(path: str):
-    return or_(col(Category.path) == path, col(Category.path).startswith(f"{path}/"))
-
-
-def require_category(session: Session, name: str, path: str) -> None:
-    """An unknown path is a mistake to report, not a filter that quietly matches nothing."""
-    if session.exec(select(Category.id).where(Category.path == path)).first() is None:
-        raise Invalid.field(name, "no such category path (GET /api/v1/categories lists them)")
 
 
 def _interested(path: str, kinds: tuple[InterestKind, ...]):
