@@ -88,16 +88,17 @@ def _api_routes(routes) -> Iterator[APIRoute]:
             yield route
 
 
-def _calls(dependant: Dependant) -> Iterator[Any]:
+def dependency_calls(dependant: Dependant) -> Iterator[Any]:
+    """Every callable a route depends on, however deep (a token check hides inside MemberOrg, StaffAuth)."""
     for dependency in dependant.dependencies:
         yield dependency.call
-        yield from _calls(dependency)
+        yield from dependency_calls(dependency)
 
 
 def _needs_token(route: APIRoute) -> bool:
     from app.api.auth import api_auth  # the API's modules import this one for json_body()
 
-    return api_auth in _calls(route.dependant)
+    return api_auth in dependency_calls(route.dependant)
 
 
 def _error(status: int) -> dict:

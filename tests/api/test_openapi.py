@@ -5,7 +5,7 @@ project's error shape for every documented error."""
 import pytest
 
 from app.api.auth import api_auth, import_body, record_body
-from app.api.openapi import _calls
+from app.api.openapi import dependency_calls
 from tests.helpers import app_routes
 
 READS_A_BODY = (record_body, import_body)
@@ -44,7 +44,7 @@ def test_the_bearer_scheme_is_on_exactly_the_routes_that_need_a_token(client, do
     guarded = 0
     for route, method in api_operations(client.app):
         operation = document["paths"][route.path][method]
-        needs_token = api_auth in _calls(route.dependant)
+        needs_token = api_auth in dependency_calls(route.dependant)
         assert (operation.get("security") == [{name: []}]) == needs_token, (method, route.path)
         assert document.get("security") is None  # nothing applied globally: public reads stay open
         if needs_token:
@@ -59,7 +59,7 @@ def test_the_bearer_scheme_is_on_exactly_the_routes_that_need_a_token(client, do
 def test_every_write_that_reads_a_body_documents_it_with_an_example(client, document):
     writes = []
     for route, method in api_operations(client.app):
-        if any(call in READS_A_BODY for call in _calls(route.dependant)):
+        if any(call in READS_A_BODY for call in dependency_calls(route.dependant)):
             writes.append((method, route.path))
             operation = document["paths"][route.path][method]
             media = operation["requestBody"]["content"]["application/json"]
