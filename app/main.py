@@ -11,6 +11,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app.accounts.preferences import router as preferences_router
 from app.accounts.routes import router as accounts_router
+from app.api.docs import install as install_api_docs
 from app.api.routes import router as api_router
 from app.catalog.routes import router as catalog_router
 from app.community.routes import router as community_router
@@ -84,9 +85,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # cannot be stored (NUL), before any route code runs.
         dependencies=[Depends(verify_csrf), Depends(refuse_unstorable_input)],
         lifespan=lifespan,
-        docs_url=None if settings.environment == "production" else "/docs",
+        # The API's own document and docs page replace FastAPI's (app/api/docs.py): no HTML routes in them.
+        docs_url=None,
         redoc_url=None,
-        openapi_url=None if settings.environment == "production" else "/openapi.json",
+        openapi_url=None,
     )
     app.state.settings = settings
     app.state.engine = create_db_engine(settings)
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    home_router, catalog_router, organizations_router, partners_router, insights_router, jobs_router,
                    workspace_router, search_router, learn_router, api_router):
         app.include_router(router)
+    install_api_docs(app)
     logging.basicConfig(level=logging.INFO)
     for chatty in ("httpx", "httpx2"):  # one line per Meilisearch call would bury the access log
         logging.getLogger(chatty).setLevel(logging.WARNING)

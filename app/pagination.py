@@ -65,3 +65,18 @@ def toggled(request: Request, name: str, value: str) -> str:
     current = request.query_params.getlist(name)
     values = [v for v in current if v != value] if value in current else [*current, value]
     return url_with(request, **{name: values, "page": None})
+
+
+def keyset(query, order: list, *, after: tuple | None, limit: int, descending: bool = False):
+    """Rows strictly after `after` in the order of `order` (columns ending in a unique one, all one way), and
+    one more than `limit`, so the caller knows whether a next page exists. Unlike an offset, a page boundary
+    does not move when records are added or removed before it: nothing is skipped or shown twice."""
+    from sqlalchemy import and_, or_
+
+    if after is not None:
+        condition = None
+        for column, value in reversed(list(zip(order, after, strict=True))):
+            beyond = column < value if descending else column > value
+            condition = beyond if condition is None else or_(beyond, and_(column == value, condition))
+        query = query.where(condition)
+    return query.order_by(*(column.desc() if descending else column.asc() for column in order)).limit(limit + 1)

@@ -25,6 +25,11 @@ UNSTORABLE = N_("contains a character that cannot be stored (NUL or an unpaired 
 UNSTORABLE_NUL = N_("contains a character that cannot be stored (NUL)")
 
 
+def storable(text: str) -> bool:
+    """False for text no database can keep (NUL, an unpaired surrogate): for values decoded from input."""
+    return not _UNSTORABLE.search(text)
+
+
 def _storable(value: object) -> None:
     if isinstance(value, str):
         if _UNSTORABLE.search(value):

@@ -8,7 +8,7 @@
   path must be that one. Any other slug, and any record id of another organisation, is 404.
 - Request bodies are read by the route only after the caller is known, so outsiders learn nothing from
   validation errors; JSON with a duplicated key is refused (it would mean different things to different
-  parsers).
+  parsers). Bodies are JSON only: any other Content-Type (a form post, a missing one) is 415.
 """
 
 import json
@@ -49,6 +49,20 @@ class TokenInUrl(Invalid):
 class BodyTooLarge(DomainError):
     status_code = 413
     code = "too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    status_code = 415
+    code = "unsupported_media_type"
+
+
+JSON_ONLY = "send the body as JSON, with 'Content-Type: application/json'"
+
+
+def is_json(content_type: str | None) -> bool:
+    """application/json, or a JSON type such as application/merge-patch+json; parameters (charset) allowed."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
 def domain_error_body(exc: DomainError) -> dict[str, Any]:
@@ -134,6 +148,10 @@ class RawBody(bytes):
 
 
 async def _read_body(request: Request, limit: int) -> RawBody:
+    # Checked before the body is touched: a form post has already been parsed by the app-wide NUL check
+    # (app.validation.refuse_unstorable_input), so its stream is gone, and the API takes JSON only anyway.
+    if not is_json(request.headers.get("content-type")):
+        raise UnsupportedMediaType(JSON_ONLY)
     length = request.headers.get("content-length")
     if length is not None and (not length.isdigit() or int(length) > limit):
         raise BodyTooLarge(f"the request body must be at most {limit // (1024 * 1024)} MB")

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from app import audit
+from app.api import write_docs
 from app.api.auth import ApiRoute, ImportBody, StaffAuth, parse_json
 from app.api.member_schemas import ImportOut
 from app.deps import SessionDep, SettingsDep
@@ -14,7 +15,7 @@ from app.imports.service import import_bundle
 router = APIRouter(prefix="/api/v1", tags=["import"], route_class=ApiRoute)
 
 
-@router.post("/import", response_model=ImportOut)
+@router.post("/import", response_model=ImportOut, openapi_extra=write_docs.BUNDLE)
 def import_(session: SessionDep, settings: SettingsDep, auth: StaffAuth, body: ImportBody) -> ImportOut:
     """200 with counts per section; or 422 with one error per bad row and field, and nothing written."""
     report = import_bundle(session, parse_json(body), job_live_days=settings.job_live_days, actor_id=auth.user.id)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Request
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from app.api import write_docs
 from app.api.auth import ApiRoute, Body, MemberOrg, json_object
 from app.api.listings import take_version
 from app.api.member_schemas import JobOut, JobsOut, job_out
@@ -46,7 +47,7 @@ def list_jobs(session: SessionDep, org: MemberOrg, slug: str) -> JobsOut:
     return JobsOut(jobs=[job_out(job) for job in org_jobs(session, org=org[0])])
 
 
-@router.post("", response_model=JobOut, status_code=201)
+@router.post("", response_model=JobOut, status_code=201, openapi_extra=write_docs.NEW_JOB)
 def new_job(session: SessionDep, org: MemberOrg, slug: str, body: Body) -> JobOut:
     """A draft; submit it for review when it is ready."""
     job = create_job(session, org=org[0], data=_validated(json_object(body)), actor=org[1].user)
@@ -58,7 +59,7 @@ def get_job(session: SessionDep, org: MemberOrg, slug: str, job_id: JobId) -> Jo
     return job_out(get_org_job(session, org=org[0], job_id=job_id))
 
 
-@router.patch("/{job_id}", response_model=JobOut)
+@router.patch("/{job_id}", response_model=JobOut, openapi_extra=write_docs.JOB_CHANGES)
 def edit_job(session: SessionDep, org: MemberOrg, slug: str, job_id: JobId, body: Body) -> JobOut:
     """Change some fields; the others keep their values. `version` is required (stale: 409). Changing the
     text of a published posting sends it back to review."""

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from app.api import write_docs
 from app.api.auth import ApiRoute, Body, MemberOrg, json_object
 from app.api.member_schemas import ListingOut, ListingsOut, listing_out
 from app.deps import SessionDep, SettingsDep
@@ -63,7 +64,7 @@ def list_listings(session: SessionDep, org: MemberOrg, slug: str) -> ListingsOut
                                  if listing.status != ListingStatus.deleted])
 
 
-@router.post("", response_model=ListingOut, status_code=201)
+@router.post("", response_model=ListingOut, status_code=201, openapi_extra=write_docs.NEW_LISTING)
 def create_listing(session: SessionDep, org: MemberOrg, slug: str, body: Body) -> ListingOut:
     data = _validated(json_object(body))
     listing = service.create_listing(session, org=org[0], data=data, actor=org[1].user)
@@ -75,7 +76,7 @@ def get_listing(session: SessionDep, org: MemberOrg, slug: str, listing_id: List
     return _out(session, _own_listing(session, org[0], listing_id))
 
 
-@router.patch("/{listing_id}", response_model=ListingOut)
+@router.patch("/{listing_id}", response_model=ListingOut, openapi_extra=write_docs.LISTING_CHANGES)
 def update_listing(session: SessionDep, org: MemberOrg, slug: str, listing_id: ListingId, body: Body) -> ListingOut:
     """Change some fields; the others keep their values. `version` is required (stale: 409)."""
     listing = _own_listing(session, org[0], listing_id, lock=True)

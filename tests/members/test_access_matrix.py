@@ -38,7 +38,12 @@ RECORD_OF = {"listings": "listing", "jobs": "job", "members": "membership", "inq
              "proposals": "webinar_proposal", "export": "record_type", "templates": "record_type"}
 # The API routes anyone may call without a token.
 # (DESIGN §4: public reads of what the public pages show; tests/partners and tests/insights test them.)
-PUBLIC_API = {("GET", "/api/v1/search"), ("GET", "/api/v1/insights"), ("GET", "/api/v1/orgs/{slug}/partners")}
+# The read API of orgs, listings, jobs, categories and webinars: tests/api/test_public_read.py.
+PUBLIC_API = {("GET", "/api/v1/search"), ("GET", "/api/v1/insights"), ("GET", "/api/v1/orgs/{slug}/partners"),
+              ("GET", "/api/v1/orgs"), ("GET", "/api/v1/orgs/{slug}"), ("GET", "/api/v1/listings"),
+              ("GET", "/api/v1/listings/{slug}"), ("GET", "/api/v1/jobs"), ("GET", "/api/v1/jobs/{slug}"),
+              ("GET", "/api/v1/categories"), ("GET", "/api/v1/webinars"),
+              ("GET", "/api/v1/openapi.json"), ("GET", "/api/v1/docs")}  # the API's docs: tests/api/test_openapi.py
 
 
 def guarded_routes(app) -> list[tuple[str, str]]:

@@ -148,7 +148,7 @@ def test_trace_is_not_allowed(client):
     assert client.request("TRACE", "/").status_code == 405
 
 
-@pytest.mark.parametrize("path", ["/docs", "/openapi.json", "/redoc", "/.git/config", "/.env", "/var/qmarket.db",
+@pytest.mark.parametrize("path", ["/openapi.json", "/redoc", "/.git/config", "/.env", "/var/qmarket.db",
                                   "/static/../pyproject.toml"])
 def test_production_serves_no_explorer_and_no_private_files(tmp_path, path):
     from app.config import Settings
@@ -158,6 +158,19 @@ def test_production_serves_no_explorer_and_no_private_files(tmp_path, path):
     with TestClient(create_app(settings), base_url="https://testserver") as client:
         response = client.get(path)
     assert response.status_code == 404, path
+
+
+def test_production_documents_the_api_alone(tmp_path):
+    """The API's own docs are public in production (integrators need them); they describe /api/v1 only."""
+    from app.config import Settings
+
+    settings = Settings(environment="production", https=True, secret_key="p" * 40,
+                        database_url=f"sqlite:///{tmp_path}/p.db", search_path=str(tmp_path / "s.db"))
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        moved = client.get("/docs", follow_redirects=False)
+        assert moved.status_code == 308 and moved.headers["location"] == "/api/v1/docs"
+        paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert paths and all(path.startswith("/api/v1/") for path in paths)
 
 
 def test_a_preflight_from_another_site_opens_nothing(client):
