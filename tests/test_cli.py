@@ -82,8 +82,7 @@ def test_import_of_a_good_bundle(database, tmp_path):
     assert count(database, Organization) == 1
 
 
-def test_export_writes_a_bundle_that_imports_again(database, tmp_path):
-    runner.invoke(app, ["seed"])
+def test_export_writes_a_bundle_that_imports_again(database, tmp_path, monkeypatch):
     bundle = {"organizations": [org_row(slug="cli-org")], "listings": [listing_row("cli-org")],
               "jobs": [job_row("cli-org")],
               "groups": [{"slug": "cli-group", "name": "CLI group", "members": ["cli-org"]}]}
@@ -98,6 +97,15 @@ def test_export_writes_a_bundle_that_imports_again(database, tmp_path):
     assert exported["groups"][0]["members"] == ["cli-org"]
     again = runner.invoke(app, ["import", str(target)])
     assert again.exit_code == 0, again.output
+    # Into a database that was only migrated (no seed): the same bundle comes out again.
+    fresh = tmp_path / "fresh.db"
+    monkeypatch.setenv("QM_DATABASE_URL", f"sqlite:///{fresh}")
+    get_settings.cache_clear()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["import", str(target)]).exit_code == 0
+    second = tmp_path / "second.json"
+    assert runner.invoke(app, ["export", str(second)]).exit_code == 0
+    assert json.loads(second.read_text(encoding="utf-8")) == exported
     assert "listings: 0 created, 0 updated, 1 unchanged; jobs: 0 created, 0 updated, 1 unchanged" in again.output
 
 
