@@ -4,6 +4,8 @@ China is grouped as the national statistics bureau does (east, central, west, no
 Macao and Taiwan as their own group; every other country falls in its continent.
 """
 
+import string
+
 from app.errors import InvalidValue
 from app.i18n import N_
 from app.models.vocab import Region
@@ -95,6 +97,44 @@ _CN_CITIES = {
     "CN-HL": "harbin 哈尔滨 daqing 大庆",
 }
 CN_CITY_PROVINCE: dict[str, str] = {city: code for code, cities in _CN_CITIES.items() for city in cities.split()}
+
+
+def _city_names() -> dict[str, tuple[str, str]]:
+    """City → (English, Chinese), from the table above (each Chinese name follows its English ones)."""
+    names: dict[str, tuple[str, str]] = {}
+    for cities in _CN_CITIES.values():
+        english: list[str] = []
+        for token in cities.split():
+            if token.isascii():
+                english.append(token)
+                continue
+            shown = string.capwords(english[0]) if english else token
+            for name in english:
+                names[name] = (shown, token)
+            names[token] = (shown, token)
+            english = []
+    return names
+
+
+# Places abroad where members are: their Chinese names, for Chinese pages.
+_ABROAD_ZH = {
+    "amsterdam": "阿姆斯特丹", "berlin": "柏林", "boston": "波士顿", "boulder": "博尔德", "brussels": "布鲁塞尔",
+    "cambridge": "剑桥", "daejeon": "大田", "delft": "代尔夫特", "geneva": "日内瓦", "hong kong": "香港",
+    "kyoto": "京都", "london": "伦敦", "munich": "慕尼黑", "new york": "纽约", "oxford": "牛津", "paris": "巴黎",
+    "san francisco": "旧金山", "seoul": "首尔", "singapore": "新加坡", "sydney": "悉尼", "taipei": "台北",
+    "tokyo": "东京", "toronto": "多伦多", "vienna": "维也纳", "waterloo": "滑铁卢", "zurich": "苏黎世",
+}
+CITY_NAMES = _city_names() | {city: (string.capwords(city), zh) for city, zh in _ABROAD_ZH.items()}
+
+
+def place_name(city: str | None, language: str) -> str:
+    """A city as the reader would write it (合肥 on Chinese pages, Hefei on English ones); unknown as typed."""
+    if not city:
+        return ""
+    names = CITY_NAMES.get(city.strip().lower()) or CITY_NAMES.get(city.strip())
+    if names is None:
+        return city
+    return names[1] if language == "zh" else names[0]
 
 
 def is_country(code: str | None) -> bool:

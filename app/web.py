@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
@@ -19,15 +19,15 @@ from sqlalchemy import inspect as sa_inspect
 
 from app.config import PROJECT_ROOT
 from app.db import new_session
-from app.geography import CN_PROVINCES
+from app.geography import CN_PROVINCES, place_name
 from app.i18n import BABEL_LOCALES, LANG_COOKIE, LANGUAGES, N_, error_text, negotiate, translations
 from app.markdown import render_markdown
 from app.models.labels import label
 from app.pagination import toggled, url_with
 from app.security.csrf import CSRF_COOKIE, csrf_token
-from app.stale_links import dropped_filters
 from app.security.form_timing import stamp_field
 from app.security.sessions import resolve
+from app.stale_links import dropped_filters
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -107,6 +107,21 @@ def country_name(code: str | None, language: str) -> str:
     return Locale.parse(BABEL_LOCALES[language]).territories.get(code, code)
 
 
+def salary_range(job: Any, language: str) -> str:
+    """A job's pay, '¥30,000 – ¥50,000' in the reader's locale ('' when it gives none): the job page, the
+    cards of the board and the feed all say it the same way."""
+    if job.salary_min is None or job.salary_max is None or not job.salary_currency:
+        return ""
+    locale = BABEL_LOCALES[language]
+
+    def money(amount: int) -> str:
+        return format_currency(amount, job.salary_currency, format="¤#,##0", currency_digits=False, locale=locale)
+
+    if job.salary_min == job.salary_max:
+        return money(job.salary_min)
+    return f"{money(job.salary_min)} – {money(job.salary_max)}"
+
+
 def format_number(value: object, babel_locale: str) -> str:
     """Whole numbers as both our languages write them (1,234); anything else through Babel. A result page
     formats a few dozen counts, and Babel parses its locale data on every call."""
@@ -182,6 +197,8 @@ def _context(request: Request, language: str) -> dict[str, Any]:
         "url_with": lambda **changes: url_with(request, **changes),
         "toggled": lambda name, value: toggled(request, name, value),
         "country_name": lambda code: country_name(code, language),
+        "place_name": lambda city: place_name(city, language),
+        "salary": lambda job: salary_range(job, language),
         "province_name": lambda code: province_name(code, language),
         "canonical_url": str(request.url.replace(query=None)),
         "current_user": current_user(request),

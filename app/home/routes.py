@@ -7,6 +7,7 @@ from sqlmodel import col
 
 from app.catalog.service import category_tree, newest_listings
 from app.deps import SessionDep
+from app.home.pages import router as pages_router
 from app.models import Job, Organization
 from app.visibility import live_jobs
 from app.web import render
@@ -29,3 +30,6 @@ def home(request: Request, session: SessionDep) -> HTMLResponse:
         "next_webinar": session.exec(upcoming()).first(),
     }
     return render(request, "home.html", context, block="categories")
+
+
+router.include_router(pages_router)  # About, Contact, Privacy, Terms, Join (pages.py)

@@ -1,13 +1,12 @@
-"""How a job posting is described outside its page body: salary text, schema.org JobPosting, plain text."""
+"""How a job posting is described outside its page body: schema.org JobPosting, plain text (its salary text is
+app.web.salary_range, which the cards use too)."""
 
 import re
 from html import unescape
 from typing import Any
 
 import nh3
-from babel.numbers import format_currency
 
-from app.i18n import BABEL_LOCALES
 from app.markdown import render_markdown
 from app.models import Job, Organization
 from app.models.vocab import EmploymentType, SalaryPeriod, Workplace
@@ -23,20 +22,6 @@ SCHEMA_EMPLOYMENT_TYPE = {
 }
 SCHEMA_SALARY_UNIT = {SalaryPeriod.month: "MONTH", SalaryPeriod.year: "YEAR"}
 _BLANK_LINES = re.compile(r"\n\s*\n+")
-
-
-def salary_range(job: Job, language: str) -> str:
-    """'¥30,000 – ¥50,000' in the reader's locale; '' when the posting gives no salary."""
-    if job.salary_min is None or job.salary_max is None or not job.salary_currency:
-        return ""
-    locale = BABEL_LOCALES[language]
-
-    def money(amount: int) -> str:
-        return format_currency(amount, job.salary_currency, format="¤#,##0", currency_digits=False, locale=locale)
-
-    if job.salary_min == job.salary_max:
-        return money(job.salary_min)
-    return f"{money(job.salary_min)} – {money(job.salary_max)}"
 
 
 def markdown_text(source: str | None) -> str:

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.deps import SessionDep
 from app.jobs.board import JOB_FACETS, Board, JobFilters, Sort, database_board, public_job, search_board
-from app.jobs.posting import job_posting_ld, markdown_text, salary_range
+from app.jobs.posting import job_posting_ld, markdown_text
 from app.jobs.workspace import router as workspace_router
 from app.models.base import utcnow
 from app.models.labels import label
@@ -17,7 +17,7 @@ from app.models.vocab import EmploymentType, JobFunction, OrgType, Region, Workp
 from app.search.backend import SearchDep
 from app.search.schemas import MAX_PAGE, SearchUnavailable
 from app.validation import CountryCode
-from app.web import country_name, is_htmx, localized, render, request_language
+from app.web import country_name, is_htmx, localized, render, request_language, salary_range
 
 router = APIRouter(tags=["jobs"])
 

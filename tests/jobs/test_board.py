@@ -579,3 +579,20 @@ def test_odd_but_harmless_input_never_fails(client, session, org):
                   "q=量子&lang=zh", "unknown=1", "page=1000"]:
         response = client.get(f"/jobs?{query}")
         assert response.status_code == 200, query
+
+
+def test_cards_and_the_feed_show_pay_and_the_closing_date(client, session, org):
+    from tests.factories import make_job
+
+    paid = make_job(session, org, title="Paid cryogenic engineer", salary_min=30000, salary_max=45000,
+                    salary_currency="CNY", salary_period="month")
+    make_job(session, org, title="Unpaid mystery role")
+    session.commit()
+    page = client.get("/jobs?lang=en").text
+    card = page[page.index("Paid cryogenic engineer"):].split("</article>")[0]
+    assert "per month" in card and "30,000" in card and "45,000" in card
+    assert f"Closes {paid.expires_at:%b} {paid.expires_at.day}, {paid.expires_at:%Y}" in card
+    other = page[page.index("Unpaid mystery role"):].split("</article>")[0]
+    assert "per month" not in other and "Closes" in other
+    feed = client.get("/jobs/feed.xml?lang=en").text
+    assert "30,000" in feed and "per month" in feed
