@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -38,7 +39,7 @@ app.add_typer(tokens_app, name="tokens")
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default QM_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default QM_PORT)")] = None,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (about one per core)")] = 1,
+    workers: Annotated[int | None, typer.Option(min=1, max=64, help="Worker processes (default QM_WORKERS)")] = None,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
 ) -> None:
     """Serve the web application.
@@ -52,10 +53,12 @@ def serve(
 
     from app.serving import prepare_metrics_folder
 
+    settings = get_settings()
+    workers = workers or settings.workers
     if workers > 1 and reload:
         fail("--reload runs one process: drop --workers or --reload")
-    settings = get_settings()
-    folder, made = prepare_metrics_folder() if workers > 1 else (None, False)
+    multiprocess = workers > 1 or bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+    folder, made = prepare_metrics_folder() if multiprocess else (None, False)
     try:
         uvicorn.run(
             "app.main:create_app",

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     secret_key: str = "dev-insecure-secret-change-me"  # DEVELOPMENT_SECRET; refused in production
     host: str = "127.0.0.1"
     port: int = 8000
+    # Worker processes of `qmarket serve` (its --workers overrides it): about one per core.
+    workers: int = Field(default=1, ge=1, le=64)
     smtp_url: str | None = None
     # Where new jobs waiting for review are announced (one message per submission); none: no mail.
     staff_email: str | None = None
