@@ -1,7 +1,9 @@
-# The QMarket web application: one uvicorn process per container (scale with replicas; see docker-compose.yml).
+# The QMarket web application: QM_WORKERS uvicorn worker processes per container (default 2, about one per
+# core), and as many containers as needed (docker-compose.yml). Migrations run before the new code serves.
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 QM_WORKERS=2 \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/qmarket-metrics
 WORKDIR /srv/qmarket
 
 # The app finds templates/, static/, seed/ and migrations/ next to its package, so it is installed in place.
@@ -19,4 +21,4 @@ RUN useradd --system --home /srv/qmarket qmarket && mkdir -p var/uploads && chow
 USER qmarket
 
 EXPOSE 8000
-CMD ["sh", "-c", "qmarket db upgrade && qmarket serve --host 0.0.0.0 --port 8000"]
+CMD ["sh", "-c", "qmarket db upgrade && exec qmarket serve --host 0.0.0.0 --port 8000"]

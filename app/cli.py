@@ -2,6 +2,8 @@
 
 import csv
 import json
+import os
+import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -37,19 +39,39 @@ app.add_typer(tokens_app, name="tokens")
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default QM_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default QM_PORT)")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=64, help="Worker processes (default QM_WORKERS)")] = None,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
 ) -> None:
-    """Serve the web application."""
+    """Serve the web application.
+
+    Several workers are uvicorn's own processes: its supervisor restarts a worker that dies, and it needs no
+    second server package (gunicorn would add one for the same job). The workers share nothing in memory:
+    the database holds the limits and the leases of the periodic tasks (app/leases.py), and metrics are
+    summed across them through files in PROMETHEUS_MULTIPROC_DIR (set here, before any worker starts).
+    """
     import uvicorn
 
+    from app.serving import prepare_metrics_folder
+
     settings = get_settings()
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        reload=reload,
-    )
+    workers = workers or settings.workers
+    if workers > 1 and reload:
+        fail("--reload runs one process: drop --workers or --reload")
+    multiprocess = workers > 1 or bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+    folder, made = prepare_metrics_folder() if multiprocess else (None, False)
+    try:
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=workers,
+            reload=reload,
+            log_config=None,  # the app sets up logging (app/logs.py): the access lines share its format
+        )
+    finally:
+        if made:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @db_app.command("upgrade")
@@ -179,6 +201,59 @@ def export(
         console.print(f"{len(result.problems)} value(s) an import would refuse; mend them before importing:")
         for line in result.problems:
             console.print(f"  - {line}", markup=False, highlight=False)
+
+
+@app.command()
+def backup(file: Annotated[Path, typer.Argument(help="Where to write the backup", dir_okay=False)]) -> None:
+    """Back the whole database up while the app runs (SQLite: online backup; Postgres: pg_dump -Fc)."""
+    from app.backup import BackupError, backup as take_backup
+
+    engine = migrated_database(get_settings())
+    try:
+        take_backup(engine, file)
+    except BackupError as exc:
+        fail(f"no backup taken: {exc}")
+    finally:
+        engine.dispose()
+    console.print(f"backed up to {file} ({file.stat().st_size} bytes)")
+
+
+@app.command()
+def restore(file: Annotated[Path, typer.Argument(help="A backup made by `qmarket backup`", dir_okay=False)]) -> None:
+    """Restore a backup into an empty database (QM_DATABASE_URL), then rebuild the search index."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from app.backup import BackupError, restore as restore_backup
+    from app.db import create_db_engine
+    from app.migrations import head_revision
+    from app.search.commands import search_backend
+    from app.search.schemas import SearchUnavailable
+    from app.search.service import reindex
+
+    settings = get_settings()
+    engine = create_db_engine(settings)
+    try:
+        restore_backup(engine, file)
+        try:
+            with engine.connect() as connection:
+                revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError:
+            fail(f"restored {file}, but it holds no QMarket schema (no alembic_version): drop that database")
+        if revision != head_revision(settings.database_url):
+            console.print(f"restored {file}; it is at revision {revision}: run `qmarket db upgrade`, "
+                          "then `qmarket search reindex`")
+            return
+        try:
+            with search_backend(settings) as engine_of_search:
+                count = reindex(engine, engine_of_search)
+        except SearchUnavailable as exc:
+            fail(f"restored {file}, but the search index was not rebuilt ({exc}): run `qmarket search reindex`")
+    except BackupError as exc:
+        fail(f"nothing restored: {exc}")
+    finally:
+        engine.dispose()
+    console.print(f"restored {file}; search index rebuilt with {count} documents")
 
 
 @users_app.command("create")

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import typer
-from alembic.script import ScriptDirectory
 from rich.console import Console
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
@@ -11,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.config import Settings
 from app.db import create_db_engine
-from app.migrations import alembic_config
+from app.migrations import head_revision
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 console = Console(stderr=True, soft_wrap=True)  # long messages stay on one line, greppable
@@ -35,7 +34,7 @@ def migrated_database(settings: Settings) -> Engine:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
             and not Path(url.database).exists():
         fail(f"there is no database at {url.database} yet: run `qmarket db upgrade` first")
-    head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
+    head = head_revision(settings.database_url)
     engine = create_db_engine(settings)
     try:
         with engine.connect() as connection:

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     secret_key: str = "dev-insecure-secret-change-me"  # DEVELOPMENT_SECRET; refused in production
     host: str = "127.0.0.1"
     port: int = 8000
+    # Worker processes of `qmarket serve` (its --workers overrides it): about one per core.
+    workers: int = Field(default=1, ge=1, le=64)
     smtp_url: str | None = None
     # Where new jobs waiting for review are announced (one message per submission); none: no mail.
     staff_email: str | None = None
@@ -62,6 +64,20 @@ class Settings(BaseSettings):
     logo_uploads_per_day: int = Field(default=20, ge=1)
     # Requests per minute one client address may make to public pages before it is slowed down (429).
     public_requests_per_minute: int = Field(default=600, ge=10)
+    # The periodic tasks' intervals. Every worker runs the loops; each pass runs in the one process that
+    # holds the task's lease (app/periodic.py), which it renews every third of QM_LEASE_SECONDS; when a
+    # holder dies another worker takes over within that many seconds.
+    job_expiry_interval_seconds: float = Field(default=300.0, ge=1)
+    listing_reminder_interval_seconds: float = Field(default=6 * 3600.0, ge=1)
+    purge_interval_seconds: float = Field(default=6 * 3600.0, ge=1)
+    webinar_reminder_interval_seconds: float = Field(default=3600.0, ge=1)
+    lease_seconds: float = Field(default=30.0, ge=3, le=3600)
+    # /metrics (Prometheus text format) asks for `Authorization: Bearer <this>` when set; in production
+    # without it /metrics does not exist (404). In development and test it is open.
+    metrics_token: str | None = None
+    # Log lines: one JSON object each (with the request id), or plain text; default json in production.
+    log_format: Literal["json", "text"] | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Postgres pool; SQLite ignores these.
     db_pool_size: int = 5
     db_max_overflow: int = 5
@@ -70,6 +86,10 @@ class Settings(BaseSettings):
     @property
     def session_cookie(self) -> str:
         return "__Host-qm_session" if self.https else "qm_session"
+
+    @property
+    def logs_as_json(self) -> bool:
+        return self.log_format == "json" or (self.log_format is None and self.environment == "production")
 
     @property
     def is_sqlite(self) -> bool:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db import after_commit
+from app.metrics import MAILS
 
 log = logging.getLogger("qmarket.mail")
 FROM_ADDRESS = "QMarket <no-reply@qmarket.example>"
@@ -33,14 +34,21 @@ def site_url(settings: Settings) -> str:
 def send(settings: Settings, message: EmailMessage) -> None:
     """Deliver through QM_SMTP_URL (smtp://host:port or smtps://user:password@host:port); without one, log it."""
     if not settings.smtp_url:
+        MAILS.labels("not_configured").inc()
         log.info("mail not sent (QM_SMTP_URL is not set): to=%s subject=%s", message["To"], message["Subject"])
         return
     url = urlsplit(settings.smtp_url)
     client_class = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
-    with client_class(url.hostname or "localhost", url.port or (465 if url.scheme == "smtps" else 25), timeout=10) as smtp:
-        if url.username:
-            smtp.login(url.username, url.password or "")
-        smtp.send_message(message)
+    try:
+        with client_class(url.hostname or "localhost", url.port or (465 if url.scheme == "smtps" else 25),
+                          timeout=10) as smtp:
+            if url.username:
+                smtp.login(url.username, url.password or "")
+            smtp.send_message(message)
+    except Exception:
+        MAILS.labels("failed").inc()
+        raise
+    MAILS.labels("sent").inc()
 
 
 def send_after_commit(session: Session, settings: Settings, messages: list[EmailMessage], *, what: str) -> None:

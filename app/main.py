@@ -24,9 +24,12 @@ from app.insights.routes import router as insights_router
 from app.jobs.moderation import expire_periodically
 from app.jobs.routes import router as jobs_router
 from app.language_cookie import RememberLanguage
+from app.logs import configure_logging
+from app.metrics import MetricsMiddleware
 from app.learn.routes import router as learn_router
 from app.organizations.routes import router as organizations_router
 from app.partners.routes import router as partners_router
+from app.periodic import LeaseTerms
 from app.request_context import RequestIdMiddleware
 from app.search.backend import create_backend
 from app.search.relay import OutboxRelay
@@ -65,17 +68,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except SearchUnavailable as exc:
             log.warning("search engine not ready at start-up (%s); search is degraded until it is", exc)
         relay_task = asyncio.create_task(_keep_index_current(app))
-        expiry_task = asyncio.create_task(expire_periodically(app.state.engine, after=app.state.search_relay.drain))
-        reminder_task = asyncio.create_task(
-            remind_periodically(app.state.engine, settings, after=app.state.search_relay.drain))
-        purge_task = asyncio.create_task(purge_periodically(app.state.engine, settings, after=app.state.search_relay.drain))
-        webinar_task = asyncio.create_task(remind_registered(app.state.engine, settings))
+        engine, drain = app.state.engine, app.state.search_relay.drain
+        # Every worker runs these loops; a pass runs only where the task's lease is held (app/periodic.py).
+        lease = LeaseTerms(engine, seconds=settings.lease_seconds)
+        periodic = [
+            expire_periodically(engine, interval=settings.job_expiry_interval_seconds, after=drain, lease=lease),
+            remind_periodically(engine, settings, interval=settings.listing_reminder_interval_seconds, after=drain,
+                                lease=lease),
+            purge_periodically(engine, settings, interval=settings.purge_interval_seconds, after=drain, lease=lease),
+            remind_registered(engine, settings, interval=settings.webinar_reminder_interval_seconds, lease=lease),
+        ]
+        tasks = [relay_task, *(asyncio.create_task(loop) for loop in periodic)]
         yield
-        webinar_task.cancel()
-        relay_task.cancel()
-        expiry_task.cancel()
-        reminder_task.cancel()
-        purge_task.cancel()
+        for task in tasks:
+            task.cancel()
+        # Let each loop's clean-up run (it hands its lease over) before the engine goes.
+        await asyncio.gather(*tasks, return_exceptions=True)
         app.state.search.close()
         app.state.engine.dispose()
 
@@ -105,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, https_only=settings.https)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)  # HTML, JSON, CSS, JS, feeds (not images)
     app.add_middleware(CachePolicy, session_cookie=settings.session_cookie)  # sees the cookies set inside it
+    app.add_middleware(MetricsMiddleware)  # inside HeadAsGet: a HEAD counts as the GET it is answered as
     app.add_middleware(HeadAsGet)  # HEAD wherever GET: every middleware inside sees a GET
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer carries X-Request-ID
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
@@ -114,7 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    workspace_router, search_router, learn_router, api_router):
         app.include_router(router)
     install_api_docs(app)
-    logging.basicConfig(level=logging.INFO)
+    configure_logging(settings)
     for chatty in ("httpx", "httpx2"):  # one line per Meilisearch call would bury the access log
         logging.getLogger(chatty).setLevel(logging.WARNING)
     return app

@@ -2,6 +2,7 @@
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from app.config import PROJECT_ROOT
 
@@ -19,3 +20,8 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
+
+
+def head_revision(database_url: str) -> str | None:
+    """The revision the code needs (the newest migration)."""
+    return ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()

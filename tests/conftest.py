@@ -2,6 +2,7 @@
 
 import email
 import functools
+import logging
 import email.policy
 import os
 import re
@@ -128,6 +129,8 @@ def smtp() -> Iterator[Inbox]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     inbox = Inbox()
+    # aiosmtpd logs every connection at INFO from its own thread, often after the test's output capture ended.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     inbox.url = f"smtp://127.0.0.1:{port}"

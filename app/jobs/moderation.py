@@ -246,7 +246,8 @@ def run_expiry(engine: Engine, *, now: datetime | None = None) -> int:
     return closed
 
 
-async def expire_periodically(engine: Engine, *, interval: float = EXPIRY_INTERVAL_SECONDS, after=None) -> None:
+async def expire_periodically(engine: Engine, *, interval: float = EXPIRY_INTERVAL_SECONDS, after=None,
+                              lease=None) -> None:
     """The in-process task next to the search relay: expires jobs every `interval` seconds, forever.
     `after` (the relay's drain) delivers the closed jobs to search at once."""
-    await run_periodically("job expiry", lambda: run_expiry(engine), interval=interval, after=after)
+    await run_periodically("job expiry", lambda: run_expiry(engine), interval=interval, after=after, lease=lease)

@@ -81,7 +81,9 @@ def expire_jobs(session: Session, *, now: datetime | None = None) -> int:
     """Close every published job past its expiry date; returns how many."""
     now = now or utcnow()
     expired = session.exec(
-        select(Job).where(Job.status == JobStatus.published, col(Job.expires_at) <= now)
+        # SKIP LOCKED (Postgres; SQLite serialises writers anyway): a pass running elsewhere at the same
+        # moment takes other rows, so no job is closed, queued and audited twice.
+        select(Job).where(Job.status == JobStatus.published, col(Job.expires_at) <= now).with_for_update(skip_locked=True)
     ).all()
     for job in expired:
         JOB.move(job, JobStatus.closed)

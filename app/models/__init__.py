@@ -15,6 +15,7 @@ from app.models.community import (
 from app.models.event import Webinar, WebinarListing, WebinarPresenter, WebinarProposal, WebinarRegistration
 from app.models.invitation import Invitation
 from app.models.job import Job
+from app.models.lease import Lease
 from app.models.learning import LearningResource
 from app.models.organization import Organization, OrganizationCategory
 from app.models.report import Report
@@ -31,6 +32,7 @@ __all__ = [
     "Inquiry",
     "Invitation",
     "Job",
+    "Lease",
     "LearningResource",
     "Listing",
     "Membership",

@@ -88,6 +88,8 @@ def facet_rows(document: dict) -> list[tuple[str, str]]:
 
 
 class EmbeddedBackend:
+    engine_name = "embedded"  # the label of its search latency (app/metrics.py)
+
     def __init__(self, path: str) -> None:
         self.path = Path(path)
         self._local = threading.local()

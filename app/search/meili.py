@@ -73,6 +73,8 @@ def _sdk_client(url: str, api_key: str | None, timeout: float, transport: httpx2
 
 
 class MeilisearchBackend:
+    engine_name = "meilisearch"  # the label of its search latency (app/metrics.py)
+
     def __init__(
         self,
         url: str,

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine
 
+from app.metrics import SEARCH_LATENCY
 from app.search.backend import SearchBackend
 from app.search.result_cache import ResultCache, cache_key
 from app.search.schemas import SearchQuery, SearchResult, SearchUnavailable
@@ -53,7 +54,8 @@ def _search_visible(backend: SearchBackend, engine: Engine, query: SearchQuery, 
     key = cache_key(generation, query) if generation is not None else None
     result = cache.get(key) if key is not None else None
     if result is None:
-        result = backend.search(query)
+        with SEARCH_LATENCY.labels(getattr(backend, "engine_name", type(backend).__name__)).time():
+            result = backend.search(query)
         if key is not None:
             cache.put(key, result)
     return dataclasses.replace(result, hits=drop_hidden_hits(engine, result.hits))

@@ -5,6 +5,8 @@ changes to the engine; a reindex rebuilds everything; verify compares the two.
 """
 
 import threading
+import time
+from contextlib import contextmanager
 from functools import lru_cache
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -13,7 +15,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, bindparam, literal, union_all
 from sqlmodel import Session, col, delete, select
 
+from app import leases
 from app.db import new_session, unit_of_work
+from app.metrics import INDEX_LAG
 from app.models import Category, Job, Listing, Organization, OrganizationCategory, SearchOutbox
 from app.models.base import utcnow
 from app.models.vocab import InterestKind
@@ -147,18 +151,52 @@ class DrainReport:
     delivered: int = 0
     failed: int = 0
     error: str | None = None
+    busy: bool = False  # another process held the delivery lease; it (or the next pass) delivers these
 
 
 # Reading the database and writing the index are two steps: two deliveries running at once (the request's
-# drain after its commit, the relay's loop, a rebuild's catch-up) could land in the opposite order and leave
-# an older document in the index. In this process they take turns.
+# drain after its commit, the relay's loop, a rebuild's catch-up, in this worker or another) could land in
+# the opposite order and leave an older document in the index. So deliveries take turns: in this process
+# behind a lock, across processes behind the database lease DELIVERY_LEASE (app/leases.py). Its length is
+# well above one batch's delivery (the engine's client gives up sooner); a holder that dies mid-delivery
+# loses it when it expires, and its rows, still in the outbox, are delivered again (idempotent upserts).
 _DELIVERY = threading.Lock()
+DELIVERY_LEASE = "search:delivery"
+DELIVERY_LEASE_SECONDS = 60.0
+# How long a request's drain waits for another worker's delivery to finish; past it the rows wait for
+# the holder's next batch or the relay's next pass.
+DELIVERY_WAIT_SECONDS = 2.0
 
 
-def drain(engine: Engine, backend: SearchBackend, *, batch: int = 500, now: datetime | None = None) -> DrainReport:
-    """Deliver one batch of pending outbox rows. Rows are deleted only once the engine has them."""
+@contextmanager
+def delivery_turn(engine: Engine, *, wait: float = DELIVERY_WAIT_SECONDS) -> Iterator[bool]:
+    """Hold this process's lock and the delivery lease; yields False if another process kept it for `wait`."""
     with _DELIVERY:
-        return _drain(engine, backend, batch=batch, now=now)
+        deadline = time.monotonic() + wait
+        while not leases.take(engine, DELIVERY_LEASE, seconds=DELIVERY_LEASE_SECONDS):
+            if time.monotonic() >= deadline:
+                yield False
+                return
+            time.sleep(0.05)
+        try:
+            yield True
+        finally:
+            leases.release(engine, DELIVERY_LEASE)
+
+
+def _anything_due(engine: Engine, now: datetime) -> bool:
+    """A read first: an empty outbox (the usual case) costs no write for the lease."""
+    with new_session(engine, write=False) as session:
+        return session.exec(select(SearchOutbox.id).where(col(SearchOutbox.available_at) <= now).limit(1)).first() is not None
+
+
+def drain(engine: Engine, backend: SearchBackend, *, batch: int = 500, now: datetime | None = None,
+          wait: float = DELIVERY_WAIT_SECONDS) -> DrainReport:
+    """Deliver one batch of pending outbox rows. Rows are deleted only once the engine has them."""
+    if not _anything_due(engine, now or utcnow()):
+        return DrainReport()
+    with delivery_turn(engine, wait=wait) as mine:
+        return _drain(engine, backend, batch=batch, now=now) if mine else DrainReport(busy=True)
 
 
 def _drain(engine: Engine, backend: SearchBackend, *, batch: int, now: datetime | None) -> DrainReport:
@@ -183,6 +221,10 @@ def _drain(engine: Engine, backend: SearchBackend, *, batch: int, now: datetime 
         _postpone(engine, [r.id for r in rows], str(exc), now=now)
         return DrainReport(failed=len(rows), error=str(exc))
     delivered = [row_id for key, ids in rows_of.items() if key not in failed for row_id in ids]
+    delivered_at = utcnow()
+    for row in rows:
+        if (row.doc_type, row.doc_id) not in failed:
+            INDEX_LAG.observe(max(0.0, (delivered_at - row.created_at).total_seconds()))
     with unit_of_work(engine) as session:
         # Only the rows read above: a change queued meanwhile has a newer row and goes in the next batch.
         session.execute(delete(SearchOutbox).where(col(SearchOutbox.id).in_(delivered)))
@@ -215,16 +257,23 @@ def _postpone(engine: Engine, row_ids: list[int], error: str, *, now: datetime) 
             row.available_at = now + min(MAX_BACKOFF, timedelta(seconds=RETRY_BASE_SECONDS * 2 ** min(row.attempts, 10)))
 
 
-def drain_all(engine: Engine, backend: SearchBackend, *, now: datetime | None = None) -> DrainReport:
+def drain_all(engine: Engine, backend: SearchBackend, *, now: datetime | None = None,
+              wait: float = DELIVERY_WAIT_SECONDS) -> DrainReport:
     """Drain until nothing is due or the engine fails (parked documents wait for their retry time)."""
     total = DrainReport()
-    while True:
-        report = drain(engine, backend, now=now)
-        total.delivered += report.delivered
-        total.failed += report.failed
-        total.error = report.error or total.error
-        if not report.delivered:
-            return total
+    if not _anything_due(engine, now or utcnow()):
+        return total
+    with delivery_turn(engine, wait=wait) as mine:
+        if not mine:
+            return DrainReport(busy=True)
+        while True:
+            report = _drain(engine, backend, batch=500, now=now)
+            total.delivered += report.delivered
+            total.failed += report.failed
+            total.error = report.error or total.error
+            if not report.delivered:
+                return total
+            leases.take(engine, DELIVERY_LEASE, seconds=DELIVERY_LEASE_SECONDS)  # renewed between batches
 
 
 def pending(engine: Engine) -> int:
@@ -271,7 +320,9 @@ def index_is_empty(engine: Engine, backend: SearchBackend) -> bool:
 def _redeliver_changed_since(engine: Engine, backend: SearchBackend, *, started: datetime) -> None:
     """Records changed while the rebuild read the database may have reached the old index only."""
     since = started - timedelta(seconds=1)
-    with _DELIVERY, new_session(engine, write=False) as session:
+    with delivery_turn(engine, wait=DELIVERY_LEASE_SECONDS) as mine, new_session(engine, write=False) as session:
+        if not mine:  # a delivery elsewhere outlasted its lease: the records it missed stay queued for it
+            raise SearchUnavailable("another process kept the search delivery lease; run `qmarket search drain`")
         keys = {("organization", i) for i in session.exec(select(Organization.id).where(col(Organization.updated_at) >= since))}
         keys |= {("listing", i) for i in session.exec(select(Listing.id).where(col(Listing.updated_at) >= since))}
         keys |= {("job", i) for i in session.exec(select(Job.id).where(col(Job.updated_at) >= since))}

@@ -5,6 +5,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from app.search.service import backlog
+from app.system.metrics_route import router as metrics_router
 from app.system.sitemap import router as sitemap_router
 
 router = APIRouter(tags=["system"])  # with the sitemap and robots.txt (sitemap.py), included below
@@ -46,3 +47,4 @@ def readyz(request: Request) -> JSONResponse:
 
 # One router per package: main.py includes this one.
 router.include_router(sitemap_router)
+router.include_router(metrics_router)

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, or_
+from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
 from app.config import Settings
@@ -83,6 +83,19 @@ def _message(to: str, org: Organization, listings: list[Listing], *, period: tim
     )
 
 
+def _claim(session: Session, listing: Listing, *, now: datetime) -> bool:
+    """Mark the listing reminded, unless another pass did since it was read. On Postgres two passes (two
+    workers, or the command next to the app) can read the same due listings; the second UPDATE waits for
+    the first to commit, then finds the row no longer due and changes nothing, so only one of them mails."""
+    claimed = session.execute(
+        update(Listing)
+        .where(col(Listing.id) == listing.id,
+               or_(col(Listing.reminded_at).is_(None), col(Listing.reminded_at) < col(Listing.last_confirmed_at)))
+        .values(reminded_at=now)
+    )
+    return claimed.rowcount == 1
+
+
 def send_confirmation_reminders(
     session: Session, *, settings: Settings, base_url: str = "", now: datetime | None = None
 ) -> ReminderReport:
@@ -94,9 +107,10 @@ def send_confirmation_reminders(
         by_org.setdefault(org.id, (org, []))[1].append(listing)
     stale_after = confirmed_since(now)
     for org, listings in by_org.values():
-        for listing in listings:
-            listing.reminded_at = now
-            report.reminded.append(listing.id)
+        listings = [listing for listing in listings if _claim(session, listing, now=now)]
+        if not listings:
+            continue
+        report.reminded.extend(listing.id for listing in listings)
         for address in _owners(session, org):
             message = _message(address, org, listings, period=now - stale_after, base_url=base_url)
             after_commit(session, lambda message=message: send(settings, message))
@@ -122,8 +136,8 @@ def run_reminders(engine: Engine, settings: Settings) -> ReminderReport:
 
 
 async def remind_periodically(engine: Engine, settings: Settings, *, interval: float = REMIND_INTERVAL_SECONDS,
-                              first_delay: float = 60.0, after=None) -> None:
+                              first_delay: float = 60.0, after=None, lease=None) -> None:
     """The in-process task: reminders and stale listings every `interval` seconds, the first pass a
     minute after start-up; `after` (the relay's drain) takes newly stale listings out of search at once."""
     await run_periodically("listing reminders", lambda: run_reminders(engine, settings).expired,
-                           interval=interval, first_delay=first_delay, after=after)
+                           interval=interval, first_delay=first_delay, after=after, lease=lease)

@@ -207,9 +207,9 @@ def run_purge(engine: Engine, settings: Settings, *, now: datetime | None = None
 
 
 async def purge_periodically(engine: Engine, settings: Settings, *, interval: float = PURGE_INTERVAL_SECONDS,
-                             first_delay: float = 120.0, after=None) -> None:
+                             first_delay: float = 120.0, after=None, lease=None) -> None:
     """The in-process task: a purge pass every `interval` seconds (the first two minutes after start-up);
     `after` (the relay's drain) takes purged records out of search at once."""
     await run_periodically("purge of deleted records", lambda: run_purge(engine, settings), interval=interval,
-                           first_delay=first_delay, after=after)
+                           first_delay=first_delay, after=after, lease=lease)
 

@@ -34,7 +34,7 @@ def fingerprint(engine) -> dict[str, int]:
     with engine.connect() as connection:
         tables = [row[0] for row in connection.execute(text(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT IN "
-            "('rate_limit_hit', 'user_session', 'alembic_version', 'search_outbox')"))]
+            "('rate_limit_hit', 'user_session', 'lease', 'alembic_version', 'search_outbox')"))]
         return {t: hash(tuple(connection.execute(text(f'SELECT * FROM "{t}" ORDER BY 1')).fetchall())) for t in tables}
 
 

@@ -48,7 +48,7 @@ def fingerprint(engine) -> dict:
     with engine.connect() as connection:
         tables = [r[0] for r in connection.execute(text(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT IN ('rate_limit_hit', 'user_session')"))]
+            "AND name NOT IN ('rate_limit_hit', 'user_session', 'lease')"))]
         return {t: connection.execute(text(f'SELECT * FROM "{t}" ORDER BY 1')).fetchall() for t in tables}
 
 
