@@ -170,7 +170,7 @@ def test_field_errors_keeps_the_field_a_cross_field_rule_blames_and_a_validators
     job = {"title": "Engineer", "function": "engineering", "employment_type": "full_time", "workplace": "onsite",
            "country": "CN", "city": "Hefei", "description": "d"}
     errors = errors_of(JobIn, job)  # neither apply_url nor apply_email
-    assert errors["apply_url"].msgid == "give exactly one of apply_url or apply_email"
+    assert errors["apply_url"].msgid == "give either an application page or an application e-mail address, not both"
     country = errors_of(JobIn, job | {"apply_url": "https://a.example", "country": "XX"})["country"]
     assert (country.msgid, country.params) == ("'{value}' is not an ISO 3166-1 alpha-2 country code", {"value": "XX"})
     assert error_text(country, zh) == "“XX”不是 ISO 3166-1 两位字母国家代码"

@@ -38,13 +38,13 @@ class JobIn(InputModel):
     @model_validator(mode="after")
     def _consistent(self) -> "JobIn":
         if bool(self.apply_url) == bool(self.apply_email):
-            raise InvalidValue(N_("give exactly one of apply_url or apply_email"), field="apply_url")
+            raise InvalidValue(N_("give either an application page or an application e-mail address, not both"), field="apply_url")
         salary = (self.salary_min, self.salary_max, self.salary_currency, self.salary_period)
         if any(v is not None for v in salary) and any(v is None for v in salary):
-            raise InvalidValue(N_("give salary_min, salary_max, salary_currency and salary_period together"),
+            raise InvalidValue(N_("give the whole salary: the amounts from and to, the currency and per month or per year"),
                                field="salary_min")
         if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
-            raise InvalidValue(N_("must not be less than salary_min"), field="salary_max")
+            raise InvalidValue(N_("must not be less than the amount it starts from"), field="salary_max")
         if self.published_at and self.expires_at and self.expires_at <= self.published_at:
-            raise InvalidValue(N_("must be after published_at"), field="expires_at")
+            raise InvalidValue(N_("must be after the date it is published"), field="expires_at")
         return self
