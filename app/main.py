@@ -11,6 +11,8 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app.accounts.preferences import router as preferences_router
 from app.accounts.routes import router as accounts_router
+from app.alerts.digests import alert_periodically
+from app.alerts.routes import router as alerts_router
 from app.api.docs import install as install_api_docs
 from app.api.routes import router as api_router
 from app.catalog.routes import router as catalog_router
@@ -70,7 +72,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             remind_periodically(app.state.engine, settings, after=app.state.search_relay.drain))
         purge_task = asyncio.create_task(purge_periodically(app.state.engine, settings, after=app.state.search_relay.drain))
         webinar_task = asyncio.create_task(remind_registered(app.state.engine, settings))
+        alerts_task = asyncio.create_task(alert_periodically(app.state.engine, settings, app.state.search))
         yield
+        alerts_task.cancel()
         webinar_task.cancel()
         relay_task.cancel()
         expiry_task.cancel()
@@ -109,7 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer carries X-Request-ID
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     # One router per package, each including its own pages (order matters only where paths overlap).
-    for router in (system_router, accounts_router, preferences_router, staff_router, webinars_router, community_router,
+    for router in (system_router, accounts_router, preferences_router, alerts_router, staff_router, webinars_router, community_router,
                    home_router, catalog_router, organizations_router, partners_router, insights_router, jobs_router,
                    workspace_router, search_router, learn_router, api_router):
         app.include_router(router)
