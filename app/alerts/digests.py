@@ -64,14 +64,18 @@ def due_searches(session: Session, *, now: datetime) -> list[tuple[SavedSearch, 
     return [(search, user) for search, user in rows if is_due(search, now)]
 
 
+def _delivered(session: Session, search: SavedSearch) -> set[tuple[str, int]]:
+    return set(session.exec(
+        select(SavedSearchDelivery.record_type, SavedSearchDelivery.record_id)
+        .where(SavedSearchDelivery.saved_search_id == search.id)
+    ).all())
+
+
 def claim(session: Session, search: SavedSearch, matches: list[Match], *, now: datetime) -> list[Match]:
     """The matches this pass may mail: those whose delivery row it inserted. A row another pass inserted
     first (committed, or still in flight on Postgres, where the insert waits for it) fails the unique
     constraint inside a savepoint, and only that record is skipped."""
-    delivered = set(session.exec(
-        select(SavedSearchDelivery.record_type, SavedSearchDelivery.record_id)
-        .where(SavedSearchDelivery.saved_search_id == search.id)
-    ).all())
+    delivered = _delivered(session, search)  # the common case, without a failed insert per record
     claimed = []
     for match in matches:
         if (match.record_type, match.record_id) in delivered:
