@@ -52,14 +52,17 @@ def saved_searches(request: Request, session: SessionDep, settings: SettingsDep,
                                                       "limit": service.MAX_SAVED_SEARCHES})
 
 
+# The fields have defaults so that the ownership check comes first: another user's id is a 404 whatever
+# was sent, and a missing value is the service's 422 naming the field.
 @router.post("/account/searches/{search_id}/rename")
-def rename(session: SessionDep, user: CurrentUser, search_id: SearchId, name: Text) -> RedirectResponse:
+def rename(session: SessionDep, user: CurrentUser, search_id: SearchId, name: Text = "") -> RedirectResponse:
     service.rename(session, search=service.get_user_search(session, user=user, search_id=search_id), name=name)
     return _back("name")
 
 
 @router.post("/account/searches/{search_id}/frequency")
-def set_frequency(session: SessionDep, user: CurrentUser, search_id: SearchId, frequency: Text) -> RedirectResponse:
+def set_frequency(session: SessionDep, user: CurrentUser, search_id: SearchId,
+                  frequency: Text = "") -> RedirectResponse:
     search = service.get_user_search(session, user=user, search_id=search_id)
     service.set_frequency(session, search=search, frequency=frequency)
     return _back("frequency")

@@ -130,6 +130,6 @@ def clean_name(name: str | None) -> str:
 
 def frequency_of(value: str | None) -> AlertFrequency:
     try:
-        return AlertFrequency(value or "daily")
+        return AlertFrequency(value)
     except ValueError:
         raise Invalid.field("frequency", N_("choose instant, daily or weekly")) from None

@@ -29,7 +29,7 @@ def save_search(session: Session, *, user: User, path: str, query: str, name: st
                 language: str, now: datetime | None = None) -> SavedSearch:
     target = target_of(path)
     parsed = parse_query(target.kind, query)
-    name, chosen = clean_name(name), frequency_of(frequency)
+    name, chosen = clean_name(name), frequency_of(frequency or AlertFrequency.daily)
     if target.category_path and not session.exec(select(Category.id).where(Category.path == target.category_path)).first():
         raise Invalid.field("path", N_("no such category"))
     count = session.exec(select(func.count()).select_from(SavedSearch).where(SavedSearch.user_id == user.id)).one()
