@@ -35,6 +35,8 @@ webinars_app = typer.Typer(help="Member webinars.", no_args_is_help=True)
 app.add_typer(webinars_app, name="webinars")
 tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
+alerts_app = typer.Typer(help="Saved-search alerts.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default QM_HOST)")] = None,
@@ -373,6 +375,27 @@ def webinars_remind(
             sent = send_reminders(session, settings=settings, base_url=base_url or "")
         console.print(f"sent {sent} webinar reminder(s)")
     finally:
+        engine.dispose()
+
+
+@alerts_app.command("send")
+def alerts_send(
+    base_url: Annotated[str | None, typer.Option(help="The site's address, for links in the mails")] = None,
+) -> None:
+    """Mail the digest of every saved search that is due and has something new (safe to run at any time)."""
+    from app.alerts.digests import run_alerts
+    from app.search.backend import create_backend
+
+    settings = get_settings()
+    engine = migrated_database(settings)
+    backend = create_backend(settings)
+    try:
+        report = run_alerts(engine, settings, backend, base_url=base_url or "")
+        skipped = f"; {report.skipped} with words wait for the search engine" if report.skipped else ""
+        console.print(f"{report.due} saved search(es) due: {report.mails} digest(s) with {report.records} "
+                      f"new record(s){skipped}")
+    finally:
+        backend.close()
         engine.dispose()
 
 

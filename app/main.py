@@ -11,6 +11,8 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app.accounts.preferences import router as preferences_router
 from app.accounts.routes import router as accounts_router
+from app.alerts.digests import alert_periodically
+from app.alerts.routes import router as alerts_router
 from app.api.docs import install as install_api_docs
 from app.api.routes import router as api_router
 from app.catalog.routes import router as catalog_router
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                 lease=lease),
             purge_periodically(engine, settings, interval=settings.purge_interval_seconds, after=drain, lease=lease),
             remind_registered(engine, settings, interval=settings.webinar_reminder_interval_seconds, lease=lease),
+            alert_periodically(engine, settings, app.state.search, lease=lease),
         ]
         tasks = [relay_task, *(asyncio.create_task(loop) for loop in periodic)]
         yield
@@ -118,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer carries X-Request-ID
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     # One router per package, each including its own pages (order matters only where paths overlap).
-    for router in (system_router, accounts_router, preferences_router, staff_router, webinars_router, community_router,
+    for router in (system_router, accounts_router, preferences_router, alerts_router, staff_router, webinars_router, community_router,
                    home_router, catalog_router, organizations_router, partners_router, insights_router, jobs_router,
                    workspace_router, search_router, learn_router, api_router):
         app.include_router(router)

@@ -1,6 +1,7 @@
 """Every table, imported here so that SQLModel.metadata (and so Alembic) sees them all."""
 
 from app.models.account import ApiToken, EmailChange, Membership, PasswordResetToken, RateLimitHit, User, UserSession
+from app.models.alert import SavedSearch, SavedSearchDelivery
 from app.models.audit import AuditEntry
 from app.models.catalog import Category, Listing
 from app.models.community import (
@@ -41,6 +42,8 @@ __all__ = [
     "PasswordResetToken",
     "RateLimitHit",
     "Report",
+    "SavedSearch",
+    "SavedSearchDelivery",
     "SearchOutbox",
     "User",
     "UserSession",

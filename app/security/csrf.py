@@ -18,6 +18,10 @@ CSRF_COOKIE = "qm_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Paths whose signed token in the URL is the only credential (no cookie is read): a forged request can do
+# no more than whoever holds the link. The one-click unsubscribe of alert mails (RFC 8058) is POSTed by the
+# mail client itself, which has no CSRF cookie.
+TOKEN_AUTHENTICATED = ("/alerts/unsubscribe/",)
 
 
 class CsrfRejected(DomainError):
@@ -45,7 +49,7 @@ def _same_origin(request: Request) -> bool:
 
 async def verify_csrf(request: Request) -> None:
     """An app-wide dependency: refuses forged unsafe requests with 403 before any route code runs."""
-    if request.method in SAFE_METHODS or request.url.path.startswith("/api/"):
+    if request.method in SAFE_METHODS or request.url.path.startswith(("/api/", *TOKEN_AUTHENTICATED)):
         return
     expected = request.cookies.get(CSRF_COOKIE)
     sent = request.headers.get(CSRF_HEADER)

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from app.accounts.tokens import mint
+from app.alerts.service import save_search
 from app.db import unit_of_work
 from app.main import create_app
 from app.models import GroupDocument, GroupJoinRequest, Inquiry, LearningResource, Membership, Webinar
@@ -29,13 +30,15 @@ from tests.factories import make_group, make_job, make_listing, make_org
 from tests.helpers import app_routes, csrf_headers
 
 PASSWORD = "correct horse battery staple"
-GUARDED = re.compile(r"^/(account/orgs/\{slug\}|staff|groups/\{slug\}/manage)(/|$)")
+# A saved search is its user's own (/account/searches/{search_id}/…): another user gets 404 too.
+GUARDED = re.compile(r"^/(account/orgs/\{slug\}|account/searches/\{search_id\}|staff|groups/\{slug\}/manage)(/|$)")
 # Which record a path parameter names, by the path segment before it.
 RECORD_OF = {"listings": "listing", "jobs": "job", "members": "membership", "inquiries": "inquiry",
              "applications": "organization", "orgs": "organization", "reports": "report", "tokens": "token",
              "users": "user", "learn": "learning_resource", "webinars": "webinar", "groups": "group",
              "group-requests": "group_request", "requests": "group_request", "documents": "group_document",
-             "proposals": "webinar_proposal", "export": "record_type", "templates": "record_type"}
+             "proposals": "webinar_proposal", "export": "record_type", "templates": "record_type",
+             "searches": "saved_search"}
 # The API routes anyone may call without a token.
 # (DESIGN §4: public reads of what the public pages show; tests/partners and tests/insights test them.)
 # The read API of orgs, listings, jobs, categories and webinars: tests/api/test_public_read.py.
@@ -119,6 +122,8 @@ def world(settings, engine):
                     "learning_resource": resource.id, "webinar": webinar.id, "group": group.id,
                     "group_request": join.id, "group_document": document.id, "webinar_proposal": proposal.id,
                     "record_type": "listings"}
+        records["saved_search"] = save_search(session, user=owner_a, path="/jobs", query="function=rd",
+                                              language="en").id
         intruder_secret = mint(session, user=owner_b, org=org_b, name="Beta CI").secret
     app = create_app(settings)
     app.state.intruder_secret = intruder_secret  # organisation B's API token

@@ -63,8 +63,12 @@ def signed_in(settings, engine):
 
 
 def unsafe_html_routes(app) -> list[tuple[str, str]]:
+    """Left out, like the API: paths whose signed URL token is the credential (the RFC 8058 one-click
+    unsubscribe, POSTed by mail clients without cookies; tests/alerts/test_pages.py tests its tokens)."""
+    from app.security.csrf import TOKEN_AUTHENTICATED
+
     return sorted({(method, route.path) for route in app_routes(app.routes) for method in route.methods & UNSAFE
-                   if not route.path.startswith("/api/")})
+                   if not route.path.startswith(("/api/", *TOKEN_AUTHENTICATED))})
 
 
 FORGERIES = {
