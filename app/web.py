@@ -19,7 +19,7 @@ from sqlalchemy import inspect as sa_inspect
 
 from app.config import PROJECT_ROOT
 from app.db import new_session
-from app.geography import CN_PROVINCES, place_name
+from app.geography import CN_PROVINCES, COUNTRY_CONTINENT, place_name
 from app.i18n import BABEL_LOCALES, LANG_COOKIE, LANGUAGES, N_, error_text, negotiate, translations
 from app.markdown import render_markdown
 from app.models.labels import label
@@ -130,6 +130,14 @@ def format_number(value: object, babel_locale: str) -> str:
     return format_decimal(value, locale=babel_locale)
 
 
+@lru_cache(maxsize=4)
+def country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    """Every country a form accepts, by its name in the reader's language (China first: most members are there)."""
+    names = Locale.parse(BABEL_LOCALES[language]).territories
+    known = [(code, names.get(code, code)) for code in COUNTRY_CONTINENT if code != "CN"]
+    return (("CN", names.get("CN", "CN")), *sorted(known, key=lambda pair: pair[1]))
+
+
 def province_name(code: str | None, language: str) -> str:
     if not code or code not in CN_PROVINCES:
         return ""
@@ -200,6 +208,8 @@ def _context(request: Request, language: str) -> dict[str, Any]:
         "place_name": lambda city: place_name(city, language),
         "salary": lambda job: salary_range(job, language),
         "province_name": lambda code: province_name(code, language),
+        "country_choices": lambda: country_choices(language),
+        "province_codes": sorted(CN_PROVINCES),
         "canonical_url": str(request.url.replace(query=None)),
         "current_user": current_user(request),
         "csrf_token": lambda: csrf_token(request),

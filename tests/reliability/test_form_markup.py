@@ -2,6 +2,7 @@
 breaks after block tags, which once glued `required` to the next attribute: `requiredaria-describedby`),
 required fields say so, and every aria-describedby points at an element of the page."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -93,3 +94,13 @@ def test_member_forms_blank_and_refused(member, path):
         fields = check(refused.text, f"{path} (errors)")
         if 'class="field-error"' in refused.text:  # a field's own error: the field says it is invalid
             assert any(f.get("aria-invalid") == "true" for f in fields.fields), path
+
+
+def test_country_and_province_are_chosen_by_name_in_the_readers_language(member):
+    sign_in(member, "owner@forms.example")
+    for path in ("/account/apply", "/account/orgs/forms-org/jobs/new"):
+        zh = member.get(f"{path}?lang=zh").text
+        assert '<select id="f-country" name="country"' in zh and re.search(r'<option value="CN"( selected)?>中国</option>', zh), path
+        assert '<option value="DE">德国</option>' in zh and '<option value="CN-AH">安徽</option>' in zh, path
+        en = member.get(f"{path}?lang=en").text
+        assert '<option value="DE">Germany</option>' in en and "Two-letter" not in en, path
