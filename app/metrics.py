@@ -10,7 +10,7 @@ read from the database at scrape time instead.
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
@@ -70,20 +70,20 @@ class MetricsMiddleware:
 class OutboxCollector:
     """The search outbox as every worker sees it: read from the database when Prometheus scrapes."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine, backlog: Callable[[Engine], dict]) -> None:
+        # `backlog` is app.search.service.backlog, handed in by the route: the search package imports this
+        # module (to time its deliveries), so this one does not import it back.
+        self.engine, self.backlog = engine, backlog
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from app.search.service import backlog  # the search package imports this module
-
-        lag = backlog(self.engine)
+        lag = self.backlog(self.engine)
         yield GaugeMetricFamily("qmarket_search_outbox_pending", "Index changes not yet delivered",
                                 value=lag["pending"])
         yield GaugeMetricFamily("qmarket_search_outbox_oldest_age_seconds",
                                 "Age of the oldest undelivered index change (0: none)", value=lag["oldest_seconds"])
 
 
-def exposition(engine: Engine) -> bytes:
+def exposition(engine: Engine, backlog: Callable[[Engine], dict]) -> bytes:
     """The text format: this deployment's counters (every worker's, in multiprocess mode) and the backlog."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
@@ -91,5 +91,5 @@ def exposition(engine: Engine) -> bytes:
     else:
         registry = REGISTRY
     database = CollectorRegistry(auto_describe=False)
-    database.register(OutboxCollector(engine))
+    database.register(OutboxCollector(engine, backlog))
     return generate_latest(registry) + generate_latest(database)

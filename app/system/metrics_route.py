@@ -13,6 +13,7 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from starlette.exceptions import HTTPException
 
 from app.metrics import exposition
+from app.search.service import backlog
 
 router = APIRouter(tags=["system"])
 
@@ -29,5 +30,5 @@ def _allowed(request: Request) -> bool:
 def metrics(request: Request) -> Response:
     if not _allowed(request):
         raise HTTPException(404)  # the same answer as for any path that does not exist
-    return Response(exposition(request.app.state.engine), media_type=CONTENT_TYPE_PLAIN_0_0_4,
+    return Response(exposition(request.app.state.engine, backlog), media_type=CONTENT_TYPE_PLAIN_0_0_4,
                     headers={"Cache-Control": "no-store"})
