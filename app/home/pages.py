@@ -12,6 +12,7 @@ from app.web import render, request_language
 
 router = APIRouter()
 PAGES = PROJECT_ROOT / "templates" / "pages"
+SITE_PAGES = ("about", "contact", "privacy", "terms", "join")
 
 
 @cache
@@ -30,29 +31,16 @@ def _page(request: Request, name: str) -> HTMLResponse:
     return render(request, "site_page.html", {"name": name, "title": title, "body": render_markdown(body)})
 
 
-@router.get("/about", response_class=HTMLResponse)
-def about(request: Request) -> HTMLResponse:
-    return _page(request, "about")
+def _route(name: str):
+    def page(request: Request) -> HTMLResponse:
+        return _page(request, name)
+
+    page.__name__ = f"{name}_page"
+    return page
 
 
-@router.get("/contact", response_class=HTMLResponse)
-def contact(request: Request) -> HTMLResponse:
-    return _page(request, "contact")
-
-
-@router.get("/privacy", response_class=HTMLResponse)
-def privacy(request: Request) -> HTMLResponse:
-    return _page(request, "privacy")
-
-
-@router.get("/terms", response_class=HTMLResponse)
-def terms(request: Request) -> HTMLResponse:
-    return _page(request, "terms")
-
-
-@router.get("/join", response_class=HTMLResponse)
-def join(request: Request) -> HTMLResponse:
-    return _page(request, "join")
+for _name in SITE_PAGES:
+    router.add_api_route(f"/{_name}", _route(_name), methods=["GET"], response_class=HTMLResponse)
 
 
 @router.get("/favicon.ico", include_in_schema=False)
