@@ -8,17 +8,17 @@ them. A search engine that is down raises SearchUnavailable: the caller tries ag
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.alerts.schemas import ParsedQuery, SearchTarget
 from app.catalog.browse import _base as listings_in, _filtered as filtered_listings
 from app.jobs.board import JobFilters, _filtered as filtered_jobs, _live as live_job_columns
 from app.jobs.routes import STUDENT_TYPES
-from app.models import Category, Job, Listing, Organization, OrganizationCategory
+from app.models import Job, Listing, Organization
 from app.models.alert import SearchKind
 from app.search.backend import SearchBackend
 from app.search.schemas import MAX_PER_PAGE, SearchQuery, SearchUnavailable
+from app.organizations.directory import FACETS as DIRECTORY_FILTERS, filtered_organizations
 from app.visibility import visible_organizations
 
 RECORD_TYPE = {SearchKind.jobs: "job", SearchKind.listings: "listing", SearchKind.organizations: "organization"}
@@ -64,17 +64,11 @@ def _listings(session: Session, target, parsed, *, since, now, limit) -> list[Ma
 
 
 def _organizations(session: Session, target, parsed, *, since, now, limit) -> list[Match]:
-    """The directory's public organisations: active ones, new since they were approved."""
-    query = visible_organizations().where(col(Organization.approved_at).is_not(None))
-    for name in ("country", "region", "org_type", "membership"):
-        if values := parsed.filters.get(name):
-            query = query.where(col(getattr(Organization, name)).in_(values))
-    if category := parsed.filters.get("category"):
-        path = category[0]
-        in_subtree = or_(col(Category.path) == path, col(Category.path).startswith(f"{path}/"))
-        query = query.where(col(Organization.id).in_(
-            select(OrganizationCategory.organization_id).join(Category, col(Category.id) == OrganizationCategory.category_id)
-            .where(in_subtree)))
+    """The directory's public organisations, filtered as /orgs filters them (its words are a name match,
+    so no search engine is needed), new since they were approved."""
+    filters = {name: tuple(values) for name, values in parsed.filters.items() if name in DIRECTORY_FILTERS}
+    query = filtered_organizations(visible_organizations().where(col(Organization.approved_at).is_not(None)),
+                                   filters, parsed.q or "")
     if since is not None:
         query = query.where(col(Organization.approved_at) > since)
     rows = session.exec(query.order_by(col(Organization.approved_at).desc(), col(Organization.id).desc())
@@ -84,7 +78,7 @@ def _organizations(session: Session, target, parsed, *, since, now, limit) -> li
 
 
 _FINDERS = {SearchKind.jobs: _jobs, SearchKind.listings: _listings, SearchKind.organizations: _organizations}
-# The engine's facets for the filters it knows (the directory's category is matched in the database).
+# The engine's facets for the filters it knows.
 _ENGINE_FILTERS = ("function", "employment_type", "workplace", "country", "region", "org_type", "membership")
 
 
@@ -100,8 +94,9 @@ def _engine_ids(backend: SearchBackend, kind: SearchKind, parsed: ParsedQuery, f
 def matching(session: Session, backend: SearchBackend | None, target: SearchTarget, parsed: ParsedQuery, *,
              since: datetime | None, now: datetime, limit: int) -> list[Match]:
     """Records the page would show for this search, published after `since` (None: any), newest first."""
-    found = _FINDERS[target.kind](session, target, parsed, since=since, now=now, limit=limit if not parsed.q else 1000)
-    if not parsed.q:
+    with_words = bool(parsed.q) and target.kind != SearchKind.organizations  # the directory matches names itself
+    found = _FINDERS[target.kind](session, target, parsed, since=since, now=now, limit=1000 if with_words else limit)
+    if not with_words:
         return found
     if backend is None:
         raise SearchUnavailable("no search engine for a search with words")

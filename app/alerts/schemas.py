@@ -48,12 +48,12 @@ PARAMETERS = {
         "domains": _enum(TechDomain), "sort": {"newest", "title", "trl"}.__contains__,
     },
     SearchKind.organizations: {
-        "category": _CATEGORY_PATH.match, "country": _COUNTRY.match, "region": _enum(Region),
+        "offers": _CATEGORY_PATH.match, "country": _COUNTRY.match, "region": _enum(Region),
         "org_type": _enum(OrgType), "membership": _enum(MembershipLevel), "q": _free_text,
         "sort": lambda value: len(value) <= 20,  # the directory's own orders; they do not change what matches
     },
 }
-SINGLE = {"q", "sort", "category"}  # parameters that take one value
+SINGLE = {"q", "sort"}  # parameters that take one value
 
 
 @dataclass(frozen=True)

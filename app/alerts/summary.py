@@ -25,14 +25,14 @@ def describe(session: Session, target: SearchTarget, parsed: ParsedQuery, langua
     """The board (and category), the words, then each filter's values: ["Jobs", "“qubit”", "R&D, Hefei"…]."""
     board = BOARD_NAMES["/marketplace" if target.kind == SearchKind.listings else target.path]
     parts = [gettext(language, board)]
-    category_path = target.category_path or (parsed.filters.get("category") or [None])[0]
-    if category_path:
+    # The marketplace's category, or what the directory's organisations offer.
+    for category_path in ([target.category_path] if target.category_path else parsed.filters.get("offers", [])):
         category = session.exec(select(Category).where(Category.path == category_path)).first()
         parts.append(localized(category, "name", language) if category else category_path)
     if parsed.q:
         parts.append(f"“{parsed.q}”")
     for name, values in parsed.filters.items():
-        if name != "category":
+        if name != "offers":
             parts.append(", ".join(_value(name, value, language) for value in values))
     return parts
 

@@ -48,7 +48,8 @@ def _shown_listing():
     return and_(Listing.status == ListingStatus.published, col(Listing.last_confirmed_at) >= confirmed_since())
 
 
-def _filtered(query, filters: dict[str, tuple[str, ...]], words: str, *, skip: str | None = None):
+def filtered_organizations(query, filters: dict[str, tuple[str, ...]], words: str = "", *, skip: str | None = None):
+    """`query` (of organisations) narrowed as the directory narrows it; saved directory searches use it too."""
     for name, values in filters.items():
         if name == skip or not values:
             continue
@@ -86,7 +87,7 @@ def _top_offers(session: Session, org_ids: list[int]) -> dict[int, list[Category
 
 
 def _facet(session: Session, filters, words: str, name: str) -> list[tuple[str, int]]:
-    base = _filtered(visible_organizations(), filters, words, skip=name)
+    base = filtered_organizations(visible_organizations(), filters, words, skip=name)
     if name == "offers":
         tops = session.exec(select(Category).where(col(Category.parent_id).is_(None)).order_by(col(Category.position))).all()
         counts = [(top.path, session.exec(base.where(col(Organization.id).in_(_offering(top.path)))
@@ -100,7 +101,7 @@ def _facet(session: Session, filters, words: str, name: str) -> list[tuple[str, 
 def directory(session: Session, *, filters: dict[str, tuple[str, ...]], words: str = "", sort: str = "name",
               offset: int = 0, limit: int = 24) -> DirectoryResult:
     words = words.strip()[:MAX_WORDS]
-    query = _filtered(visible_organizations(), filters, words)
+    query = filtered_organizations(visible_organizations(), filters, words)
     total = session.exec(query.with_only_columns(func.count(col(Organization.id)))).one()
     listing_count = (select(func.count(col(Listing.id))).where(Listing.organization_id == Organization.id, _shown_listing())
                      .correlate(Organization).scalar_subquery())

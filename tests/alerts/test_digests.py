@@ -188,3 +188,28 @@ def test_no_mail_after_unsubscribing(engine, mail_settings, smtp):
     _add_job(engine, org_id, function="engineering")
     assert _send(engine, mail_settings).due == 0
     assert smtp.messages == []
+
+
+def test_a_saved_directory_search_finds_new_organisations_as_the_directory_does(client, engine, settings, smtp):
+    """Saved from /orgs: offers (declared or listed), region and the name match, as the page filters them."""
+    from app.accounts.schemas import UserCreate
+    from app.accounts.service import create_user
+    from app.alerts.digests import run_alerts
+    from app.db import unit_of_work
+    from tests.factories import make_org
+    from tests.helpers import PASSWORD, post_form, sign_in
+
+    with unit_of_work(engine) as session:
+        create_user(session, data=UserCreate(email="buyer@example.org", password=PASSWORD))
+    sign_in(client, "buyer@example.org")
+    saved = post_form(client, "/account/searches?lang=en", {"path": "/orgs", "query": "offers=hardware&region=central",
+                                                            "frequency": "instant"})
+    assert saved.status_code == 303, saved.text[:500]
+    with unit_of_work(engine) as session:
+        make_org(session, slug="new-hefei-cryo", name="New Hefei Cryo", offers=["hardware/cryogenics"])
+        make_org(session, slug="new-beijing-law", name="New Beijing Law", city="Beijing", province="CN-BJ",
+                 offers=["services/legal"])
+    run_alerts(engine, settings.model_copy(update={"smtp_url": smtp.url}), None)
+    (mail,) = smtp.parsed()
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "New Hefei Cryo" in body and "New Beijing Law" not in body
