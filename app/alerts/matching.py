@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlmodel import Session, col
 
 from app.alerts.schemas import ParsedQuery, SearchTarget
-from app.catalog.browse import _base as listings_in, _filtered as filtered_listings
-from app.jobs.board import JobFilters, _filtered as filtered_jobs, _live as live_job_columns
+from app.catalog.browse import filtered_listings, listings_in
+from app.jobs.board import JobFilters, filtered_jobs, live_job_columns
 from app.jobs.routes import STUDENT_TYPES
 from app.models import Job, Listing, Organization
 from app.models.alert import SearchKind

@@ -36,7 +36,7 @@ def _in_subtree(path: str):
     return or_(col(Category.path) == path, col(Category.path).startswith(f"{path}/"))
 
 
-def _base(category_path: str | None):
+def listings_in(category_path: str | None):
     query = visible_listings().join(Category, col(Category.id) == Listing.category_id)
     return query.where(_in_subtree(category_path)) if category_path else query
 
@@ -47,7 +47,7 @@ def _orgs_with_domains(session: Session, domains: tuple[str, ...]) -> list[int]:
     return [org_id for org_id, held in session.exec(select(Organization.id, Organization.domains)) if wanted & set(held or [])]
 
 
-def _filtered(session: Session, query, filters: dict[str, tuple[str, ...]], *, skip: str | None = None):
+def filtered_listings(session: Session, query, filters: dict[str, tuple[str, ...]], *, skip: str | None = None):
     for name, values in filters.items():
         if name == skip or not values:
             continue
@@ -61,7 +61,7 @@ def _filtered(session: Session, query, filters: dict[str, tuple[str, ...]], *, s
 
 
 def _facet_counts(session: Session, category_path: str | None, filters, name: str) -> list[tuple[str, int]]:
-    query = _filtered(session, _base(category_path), filters, skip=name)
+    query = filtered_listings(session, listings_in(category_path), filters, skip=name)
     if name == "domains":
         per_org = session.execute(
             query.with_only_columns(Organization.domains, func.count()).group_by(col(Organization.id))
@@ -87,7 +87,7 @@ def browse(
     offset: int = 0,
     limit: int = 24,
 ) -> BrowseResult:
-    query = _filtered(session, _base(category_path), filters)
+    query = filtered_listings(session, listings_in(category_path), filters)
     total = session.exec(query.with_only_columns(func.count(col(Listing.id)))).one()
     order = {
         "newest": (col(Listing.published_at).desc(), col(Listing.id).desc()),

@@ -65,7 +65,7 @@ class Board:
     sort: Sort
 
 
-def _live(*columns, now: datetime):
+def live_job_columns(*columns, now: datetime):
     """Columns of live jobs (and their organisations), by live_jobs()'s own conditions."""
     joined = select(*columns).select_from(Job).join(Organization, col(Organization.id) == Job.organization_id)
     return joined.where(live_jobs(now).whereclause)
@@ -75,7 +75,7 @@ def _column(name: str):
     return col(Organization.org_type) if name == "org_type" else col(getattr(Job, name))
 
 
-def _filtered(query, filters: JobFilters):
+def filtered_jobs(query, filters: JobFilters):
     for name, values in filters.values.items():
         query = query.where(_column(name).in_(values))
     return query
@@ -97,7 +97,7 @@ def facet_counts(session: Session, *, filters: JobFilters, now: datetime) -> dic
     facets = {}
     for name in JOB_FACETS:
         column = _column(name)
-        query = _filtered(_live(column, func.count(), now=now), filters.without(name)).group_by(column)
+        query = filtered_jobs(live_job_columns(column, func.count(), now=now), filters.without(name)).group_by(column)
         counts = {str(value): count for value, count in session.exec(query).all()}
         facets[name] = _facet_list(counts, filters.selected(name))
     return facets
@@ -107,10 +107,10 @@ def live_jobs_page(
     session: Session, *, filters: JobFilters, sort: Sort, page: int, per_page: int, now: datetime
 ) -> tuple[list[BoardRow], int]:
     """One page of live jobs matching the filters, and how many match in all."""
-    query = _filtered(live_jobs(now), filters)
+    query = filtered_jobs(live_jobs(now), filters)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
-        _ordered(_filtered(_live(Job, Organization, now=now), filters), sort)
+        _ordered(filtered_jobs(live_job_columns(Job, Organization, now=now), filters), sort)
         .offset((page - 1) * per_page)
         .limit(per_page)
     )
@@ -129,7 +129,7 @@ def database_board(
 def live_rows_by_id(session: Session, ids: list[int], *, now: datetime) -> dict[int, BoardRow]:
     if not ids:
         return {}
-    rows = session.exec(_live(Job, Organization, now=now).where(col(Job.id).in_(ids))).all()
+    rows = session.exec(live_job_columns(Job, Organization, now=now).where(col(Job.id).in_(ids))).all()
     return {job.id: BoardRow(job, org) for job, org in rows}
 
 
