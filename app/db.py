@@ -105,3 +105,9 @@ def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         session.close()
     for callback in callbacks:
         callback()
+
+
+def contains_text(column, words: str):
+    """`column` contains `words` as typed, case-insensitively: % and _ in them are plain characters."""
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return column.ilike(pattern, escape="\\")

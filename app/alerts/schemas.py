@@ -41,6 +41,8 @@ PARAMETERS = {
         "function": _enum(JobFunction), "employment_type": _enum(EmploymentType), "workplace": _enum(Workplace),
         "country": _COUNTRY.match, "region": _enum(Region), "org_type": _enum(OrgType), "q": _free_text,
         "sort": {"relevance", "newest", "expiring"}.__contains__,
+        "pay_min": re.compile(r"^\d{1,9}$").match, "pay_currency": re.compile(r"^[A-Z]{3}$").match,
+        "pay_period": {"month", "year"}.__contains__, "posted": {"1", "7", "30"}.__contains__, "location": _free_text,
     },
     SearchKind.listings: {
         "kind": _enum(ListingKind), "trl": {str(n) for n in range(1, 10)}.__contains__, "country": _COUNTRY.match,
@@ -53,7 +55,7 @@ PARAMETERS = {
         "sort": lambda value: len(value) <= 20,  # the directory's own orders; they do not change what matches
     },
 }
-SINGLE = {"q", "sort"}  # parameters that take one value
+SINGLE = {"q", "sort", "pay_min", "pay_currency", "pay_period", "posted", "location"}  # one value each
 
 
 @dataclass(frozen=True)

@@ -6,25 +6,32 @@ all apply (AND). A facet's counts apply every *other* filter, so a visitor can a
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from markupsafe import Markup
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, and_, func, or_
 from sqlmodel import Session, col, select
 
+from app.db import contains_text
 from app.errors import NotFound
+from app.geography import place_name
 from app.models import Job, Organization
+from app.models.base import utcnow
 from app.models.states import JobStatus, OrgStatus
 from app.pagination import Pagination
 from app.search.backend import SearchBackend
 from app.search.result_cache import ResultCache
 from app.search.runner import CircuitBreaker, run_search
-from app.search.schemas import SearchQuery
+from app.search.schemas import MAX_PER_PAGE, SearchQuery
 from app.visibility import live_jobs
 
 # The filters of the board, in the order the filter panel shows them. All are facets of the search engine.
 JOB_FACETS = ("function", "employment_type", "workplace", "country", "region", "org_type")
+# Filters that narrow without being facets: pay at least (in a currency, per month or year, as posted),
+# posted within a number of days, and a place typed in words (a city, in either language).
+NARROWING = ("pay_min", "pay_currency", "pay_period", "posted", "location")
+POSTED_WITHIN = (1, 7, 30)
 Sort = Literal["relevance", "newest", "expiring"]
 
 
@@ -33,8 +40,21 @@ class JobFilters:
     values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet → accepted values
 
     @classmethod
-    def of(cls, **given: list[Any] | None) -> "JobFilters":
-        return cls({name: tuple(dict.fromkeys(str(v) for v in given[name])) for name in JOB_FACETS if given.get(name)})
+    def of(cls, **given: Any) -> "JobFilters":
+        values = {name: tuple(dict.fromkeys(str(v) for v in given[name])) for name in JOB_FACETS if given.get(name)}
+        for name in NARROWING:  # one value each
+            if given.get(name) not in (None, ""):
+                values[name] = (str(given[name]).strip(),)
+        if "pay_min" in values:  # pay is compared as posted: in one currency, per one period
+            values.setdefault("pay_currency", ("CNY",))
+            values.setdefault("pay_period", ("month",))
+        else:
+            values.pop("pay_currency", None)
+            values.pop("pay_period", None)
+        return cls(values)
+
+    def narrowing(self) -> dict[str, str]:
+        return {name: self.values[name][0] for name in NARROWING if name in self.values}
 
     def without(self, name: str) -> "JobFilters":
         return JobFilters({k: v for k, v in self.values.items() if k != name})
@@ -44,7 +64,7 @@ class JobFilters:
 
     def pairs(self) -> list[tuple[str, str]]:
         """(filter, value) for every value chosen, in panel order: for links and 'remove this filter'."""
-        return [(name, value) for name in JOB_FACETS for value in self.selected(name)]
+        return [(name, value) for name in (*JOB_FACETS, *NARROWING) for value in self.selected(name)]
 
     def __bool__(self) -> bool:
         return bool(self.values)
@@ -75,10 +95,28 @@ def _column(name: str):
     return col(Organization.org_type) if name == "org_type" else col(getattr(Job, name))
 
 
-def filtered_jobs(query, filters: JobFilters):
+def filtered_jobs(query, filters: JobFilters, *, now: datetime | None = None):
     for name, values in filters.values.items():
-        query = query.where(_column(name).in_(values))
+        if name in JOB_FACETS:
+            query = query.where(_column(name).in_(values))
+    narrow = filters.narrowing()
+    if pay := narrow.get("pay_min"):
+        query = query.where(col(Job.salary_max) >= int(pay), Job.salary_currency == narrow.get("pay_currency", "CNY"),
+                            Job.salary_period == narrow.get("pay_period", "month"))
+    if days := narrow.get("posted"):
+        query = query.where(col(Job.published_at) >= (now or utcnow()) - timedelta(days=int(days)))
+    if place := narrow.get("location"):
+        query = query.where(_in_place(place))
     return query
+
+
+def _in_place(words: str):
+    """A city (or province, or country code) as typed: 合肥 finds Hefei and the other way round."""
+    names = {n for n in (words, place_name(words, "en"), place_name(words, "zh")) if n}
+    without_city = or_(col(Job.city).is_(None), Job.city == "")  # then the employer's city is the job's
+    return or_(*(contains_text(col(Job.city), n) for n in names),
+               and_(without_city, or_(*(contains_text(col(Organization.city), n) for n in names))),
+               col(Job.country) == words.upper())
 
 
 def _ordered(query, sort: Sort):
@@ -93,11 +131,16 @@ def _facet_list(counts: dict[str, int], selected: tuple[str, ...]) -> list[tuple
     return sorted(merged.items(), key=lambda item: (-item[1], item[0]))
 
 
-def facet_counts(session: Session, *, filters: JobFilters, now: datetime) -> dict[str, list[tuple[str, int]]]:
+def facet_counts(session: Session, *, filters: JobFilters, now: datetime,
+                 among: list[int] | None = None) -> dict[str, list[tuple[str, int]]]:
+    """Counts per facet value; `among`: only these jobs (those the search engine found for the words)."""
     facets = {}
     for name in JOB_FACETS:
         column = _column(name)
-        query = filtered_jobs(live_job_columns(column, func.count(), now=now), filters.without(name)).group_by(column)
+        query = filtered_jobs(live_job_columns(column, func.count(), now=now), filters.without(name), now=now)
+        if among is not None:
+            query = query.where(col(Job.id).in_(among))
+        query = query.group_by(column)
         counts = {str(value): count for value, count in session.exec(query).all()}
         facets[name] = _facet_list(counts, filters.selected(name))
     return facets
@@ -107,10 +150,10 @@ def live_jobs_page(
     session: Session, *, filters: JobFilters, sort: Sort, page: int, per_page: int, now: datetime
 ) -> tuple[list[BoardRow], int]:
     """One page of live jobs matching the filters, and how many match in all."""
-    query = filtered_jobs(live_jobs(now), filters)
+    query = filtered_jobs(live_jobs(now), filters, now=now)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
-        _ordered(filtered_jobs(live_job_columns(Job, Organization, now=now), filters), sort)
+        _ordered(filtered_jobs(live_job_columns(Job, Organization, now=now), filters, now=now), sort)
         .offset((page - 1) * per_page)
         .limit(per_page)
     )
@@ -159,6 +202,10 @@ async def search_board(
         filters = {"type": ("job",), **chosen.values}
         return SearchQuery(q=q, filters=filters, sort=engine_sort, language=language, **paging)
 
+    if filters.narrowing():
+        return await _narrowed_search_board(session, backend=backend, engine=engine, breaker=breaker, cache=cache,
+                                            query=query(filters, page=1, per_page=MAX_PER_PAGE), filters=filters,
+                                            sort=sort, page=page, per_page=per_page, now=now)
     result = await run_search(backend, engine, query(filters, page=page, per_page=per_page), breaker=breaker,
                               cache=cache)
     facets = {name: result.facets.get(name, {}) for name in JOB_FACETS}
@@ -180,6 +227,31 @@ async def search_board(
         facets={name: _facet_list(counts, filters.selected(name)) for name, counts in facets.items()},
         sort=sort,
     )
+
+
+async def _narrowed_search_board(session: Session, *, backend, engine, breaker, cache, query: SearchQuery,
+                                 filters: JobFilters, sort: Sort, page: int, per_page: int, now: datetime) -> Board:
+    """Words and a narrowing the engine does not index (pay, posting date, place in words): the engine's best
+    MAX_PER_PAGE matches, narrowed in the database, in the engine's order; facets counted among them."""
+    result = await run_search(backend, engine, query, breaker=breaker, cache=cache)
+    found = [hit for hit in result.hits if hit.type == "job"]
+    ids = [hit.id for hit in found]
+
+    def narrowed() -> tuple[dict[int, BoardRow], dict]:
+        kept = session.exec(filtered_jobs(live_job_columns(Job, Organization, now=now), filters, now=now)
+                            .where(col(Job.id).in_(ids))).all()
+        rows = {job.id: BoardRow(job, org) for job, org in kept}
+        return rows, facet_counts(session, filters=filters, now=now, among=list(rows))
+
+    by_id, facets = await asyncio.to_thread(narrowed)
+    rows = []
+    for hit in found:
+        if row := by_id.get(hit.id):
+            row.highlight = Markup(hit.highlight)  # noqa: S704  (the engine escapes all but its <mark>)
+            rows.append(row)
+    start = (page - 1) * per_page
+    return Board(rows=rows[start:start + per_page], pages=Pagination(page=page, per_page=per_page, total=len(rows)),
+                 facets=facets, sort=sort)
 
 
 @dataclass

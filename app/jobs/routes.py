@@ -34,11 +34,18 @@ def job_filters(
     country: Annotated[list[CountryCode] | None, Query(max_length=20)] = None,
     region: Annotated[list[Region] | None, Query(max_length=20)] = None,
     org_type: Annotated[list[OrgType] | None, Query(max_length=20)] = None,
+    # The filter form sends these even when left empty: an empty value is no filter, not a mistake.
+    pay_min: Annotated[str, Query(pattern=r"^\d{0,9}$")] = "",
+    pay_currency: Annotated[str, Query(pattern=r"^([A-Z]{3})?$")] = "",
+    pay_period: Annotated[str, Query(pattern=r"^(|month|year)$")] = "",
+    posted: Annotated[str, Query(pattern=r"^(|1|7|30)$")] = "",
+    location: Annotated[str, Query(max_length=60)] = "",
 ) -> JobFilters:
-    """Unknown values are a 422 that names the filter: a typo in a shared link should not silently widen it."""
+    """Pages drop a value they do not know (app/stale_links.py); the feed takes the same filters."""
     return JobFilters.of(
         function=function, employment_type=employment_type, workplace=workplace,
-        country=country, region=region, org_type=org_type,
+        country=country, region=region, org_type=org_type, pay_min=pay_min.lstrip("0"), pay_currency=pay_currency,
+        pay_period=pay_period, posted=posted, location=location.strip(),
     )
 
 

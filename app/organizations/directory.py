@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from app.db import contains_text
 from app.models import Category, Listing, Organization, OrganizationCategory
 from app.models.states import ListingStatus
 from app.models.vocab import InterestKind
@@ -58,9 +59,8 @@ def filtered_organizations(query, filters: dict[str, tuple[str, ...]], words: st
         else:
             query = query.where(col(_COLUMNS[name]).in_(values))
     if words:
-        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(col(Organization.name).ilike(pattern, escape="\\"),
-                                col(Organization.name_zh).ilike(pattern, escape="\\")))
+        query = query.where(or_(contains_text(col(Organization.name), words),
+                                contains_text(col(Organization.name_zh), words)))
     return query
 
 

@@ -213,3 +213,31 @@ def test_a_saved_directory_search_finds_new_organisations_as_the_directory_does(
     (mail,) = smtp.parsed()
     body = mail.get_body(preferencelist=("plain",)).get_content()
     assert "New Hefei Cryo" in body and "New Beijing Law" not in body
+
+
+def test_a_saved_job_search_keeps_its_pay_and_place_filters(client, engine, settings, smtp):
+    from app.accounts.schemas import UserCreate
+    from app.accounts.service import create_user
+    from app.alerts.digests import run_alerts
+    from app.db import unit_of_work
+    from tests.factories import make_job, make_org
+    from tests.helpers import PASSWORD, post_form, sign_in
+
+    with unit_of_work(engine) as session:
+        create_user(session, data=UserCreate(email="seeker@example.org", password=PASSWORD))
+        org = make_org(session, slug="pay-org")
+    sign_in(client, "seeker@example.org")
+    saved = post_form(client, "/account/searches?lang=en", {"path": "/jobs", "frequency": "instant",
+                                                            "query": "pay_min=20000&location=合肥&posted="})
+    assert saved.status_code == 303, saved.text[:400]
+    with unit_of_work(engine) as session:
+        make_job(session, org, title="Well paid in Hefei", city="Hefei", salary_min=25000, salary_max=30000,
+                 salary_currency="CNY", salary_period="month")
+        make_job(session, org, title="Poorly paid in Hefei", city="Hefei", salary_min=5000, salary_max=6000,
+                 salary_currency="CNY", salary_period="month")
+        make_job(session, org, title="Well paid in Beijing", city="Beijing", salary_min=25000, salary_max=30000,
+                 salary_currency="CNY", salary_period="month")
+    run_alerts(engine, settings.model_copy(update={"smtp_url": smtp.url}), None)
+    (mail,) = smtp.parsed()
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "Well paid in Hefei" in body and "Poorly paid" not in body and "Beijing" not in body

@@ -12,6 +12,7 @@ from app.models.states import JOB, ORGANIZATION, JobStatus, OrgStatus
 from app.search.schemas import SearchUnavailable
 from app.search.service import drain_all
 from tests.factories import make_job, make_org
+from tests.helpers import assert_left_out
 from tests.jobs.helpers import ATOM, entry_links, feed_entries, listed
 
 HX = {"HX-Request": "true"}
@@ -596,3 +597,45 @@ def test_cards_and_the_feed_show_pay_and_the_closing_date(client, session, org):
     assert "per month" not in other and "Closes" in other
     feed = client.get("/jobs/feed.xml?lang=en").text
     assert "30,000" in feed and "per month" in feed
+
+
+def test_pay_posting_date_and_place_narrow_the_board_with_and_without_words(client, engine, session, org):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.models import Job
+    from app.models.base import utcnow
+    from tests.factories import make_job
+
+    well_paid = make_job(session, org, title="Cryogenic engineer, senior", city="Hefei", salary_min=30000,
+                         salary_max=45000, salary_currency="CNY", salary_period="month")
+    modest = make_job(session, org, title="Cryogenic engineer, junior", city="Beijing", salary_min=8000,
+                      salary_max=12000, salary_currency="CNY", salary_period="month")
+    euro = make_job(session, org, title="Cryogenic engineer, Munich", city="Munich", country="DE", salary_min=4000,
+                    salary_max=6000, salary_currency="EUR", salary_period="month")
+    old = make_job(session, org, title="Cryogenic engineer, old post", city="Hefei")
+    session.execute(update(Job).where(Job.id == old.id).values(published_at=utcnow() - timedelta(days=20)))
+    session.commit()
+    drain_all(engine, client.app.state.search)
+
+    def titles(query: str) -> set[str]:
+        page = client.get(f"/jobs?{query}&lang=en")
+        assert page.status_code == 200 and 'id="stale-link"' not in page.text, query
+        return {job.title for job in (well_paid, modest, euro, old) if job.title in page.text}
+
+    everything = {well_paid.title, modest.title, euro.title, old.title}
+    assert titles("pay_min=&posted=&location=") == everything  # the form's empty fields are no filter
+    assert titles("pay_min=20000") == {well_paid.title}  # CNY per month unless said otherwise
+    assert titles("pay_min=5000&pay_currency=EUR&pay_period=month") == {euro.title}
+    assert titles("pay_min=5000&pay_currency=EUR&pay_period=year") == set()
+    assert titles("posted=7") == {well_paid.title, modest.title, euro.title}
+    assert titles("location=合肥") == {well_paid.title, old.title}  # a Chinese place finds the English name
+    assert titles("location=munich") == {euro.title}
+    # With words the engine finds the matches and the database narrows them.
+    assert titles("q=cryogenic&location=Hefei&posted=30") == {well_paid.title, old.title}
+    assert titles("q=cryogenic&location=Hefei&posted=7") == {well_paid.title}
+    assert_left_out(client.get("/jobs?posted=3&lang=en"), "posted")
+    assert_left_out(client.get("/jobs?pay_min=lots&lang=en"), "pay_min")
+    feed = client.get("/jobs/feed.xml?pay_min=20000&lang=en").text
+    assert well_paid.title in feed and modest.title not in feed
