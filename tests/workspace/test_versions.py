@@ -76,7 +76,8 @@ def test_two_saves_of_a_job_with_the_same_version_one_wins_the_other_gets_409(ws
     version = form_version(page.text)
     fields = {name: value for name, value in re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', page.text)
               if name not in ("csrf_token", "version")}
-    fields |= {"function": "engineering", "employment_type": "full_time", "workplace": "onsite",
+    # Selects are not scraped above: the choices a browser would send with them.
+    fields |= {"function": "engineering", "employment_type": "full_time", "workplace": "onsite", "country": "CN",
                "description": "Build fridges.", "apply_url": "https://org.example/careers"}
     assert post(ws, url, fields | {"city": "Shanghai", "version": version}).status_code == 303
     before = fingerprint(engine)
