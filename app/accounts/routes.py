@@ -24,11 +24,10 @@ from app.accounts.service import (
     hash_password,
     start_password_reset,
 )
-from app.db import after_commit
 from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
 from app.errors import Conflict, FieldError, Invalid, by_field
 from app.i18n import N_
-from app.mail import build_message, send
+from app.mail import build_message, send_after_commit
 from app.organizations.access import memberships_of
 from app.request_context import client_ip
 from app.security import sessions
@@ -52,7 +51,7 @@ def _base_url(request: Request) -> str:
 
 
 def _mail_after_commit(session, settings, message) -> None:
-    after_commit(session, lambda: send(settings, message))
+    send_after_commit(session, settings, [message], what=f"account mail ({message['Subject']})")
 
 
 def _form_page(request: Request, template: str, errors: list[FieldError], values: dict, status: int = 422) -> HTMLResponse:
@@ -258,7 +257,7 @@ def reset_request(request: Request, session: SessionDep, settings: SettingsDep, 
                   f"请在一小时内打开以下链接设置新的 QMarket 密码：\n{link}\n\n"
                   "If you did not ask for this, ignore this message. 如非本人操作，请忽略本邮件。\n"),
         )
-        after_commit(session, lambda: send(settings, message))
+        _mail_after_commit(session, settings, message)
     # The same page whether or not the address has an account: nothing to learn here.
     return render(request, "account_reset_request.html", {"errors": {}, "sent": True})
 

@@ -11,12 +11,11 @@ from app.api import write_docs
 from app.api.auth import ApiRoute, Body, MemberOrg, json_object
 from app.api.listings import take_version
 from app.api.member_schemas import JobOut, JobsOut, job_out
-from app.db import after_commit
 from app.deps import SessionDep, SettingsDep
 from app.errors import FieldError, Invalid
 from app.jobs.moderation import EDITABLE, close_job, create_job, get_org_job, org_jobs, submit_job, update_job
 from app.jobs.schemas import JobIn
-from app.mail import build_message, send
+from app.mail import build_message, send_after_commit
 from app.models import Job
 from app.models.states import JobStatus
 from app.validation import field_errors
@@ -87,7 +86,7 @@ def submit(request: Request, session: SessionDep, settings: SettingsDep, org: Me
             subject=f"QMarket: job to review / 待审核职位 — {job.title}",
             body=f"{organization.name} submitted “{job.title}” for review.{warning}\n\n{link}\n",
         )
-        after_commit(session, lambda: send(settings, message))
+        send_after_commit(session, settings, [message], what=f"job {job.id} to review")
     return _out(session, job)
 
 

@@ -1,6 +1,5 @@
 """Members contacting organisations (inquiries), visitors reporting content, staff handling reports."""
 
-import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
@@ -12,10 +11,9 @@ from app.community import inquiries, reports
 from app.community.inquiries import InquiryIn, MembersOnly
 from app.community.reports import ReportIn
 from app.config import Settings
-from app.db import after_commit
 from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep, StaffUser
 from app.errors import Invalid, by_field
-from app.mail import build_message, send
+from app.mail import build_message, send_after_commit
 from app.models import Inquiry, Job, Listing, Organization, User
 from app.models.report import ReportTarget
 from app.models.states import INQUIRY, InquiryStatus
@@ -26,7 +24,6 @@ from app.security import form_timing
 from app.validation import field_errors
 from app.web import render
 
-log = logging.getLogger("qmarket.inquiries")
 router = APIRouter()
 
 # Bounds on what a form may send at all; the input models give the precise rules and messages.
@@ -77,14 +74,7 @@ def _notify_owners(request: Request, session: Session, settings: Settings, *, or
         message["Reply-To"] = sender.email
         messages.append(message)
 
-    def deliver() -> None:
-        for message in messages:
-            try:
-                send(settings, message)
-            except Exception:  # the inquiry is saved and shown in the workspace; the mail is a courtesy
-                log.exception("inquiry %s: notification to an owner of %s failed", inquiry.id, org.slug)
-
-    after_commit(session, deliver)
+    send_after_commit(session, settings, messages, what=f"inquiry {inquiry.id} to {org.slug}")
 
 
 @router.post("/orgs/{slug}/inquiries")
@@ -224,14 +214,7 @@ def _tell_owners_hidden(request: Request, session: Session, settings: Settings, 
     messages = [build_message(to=owner.email, subject=f"QMarket: your {what} is hidden pending review / 内容待审核",
                               body=body) for owner in inquiries.owners_of(session, org)]
 
-    def deliver() -> None:
-        for message in messages:
-            try:
-                send(settings, message)
-            except Exception:  # the hiding stands; the mail is a courtesy
-                log.exception("%s %s hidden by reports: notice to an owner of %s failed", what, record.id, org.slug)
-
-    after_commit(session, deliver)
+    send_after_commit(session, settings, messages, what=f"{what} {record.id} hidden by reports, {org.slug}")
 
 
 @router.get("/listings/{slug}/report", response_class=HTMLResponse)

@@ -2,30 +2,12 @@
 people. Built while the request runs, sent only once it has committed (a rolled-back decision mails no one),
 one message per person so that nobody sees another's address."""
 
-import logging
-from email.message import EmailMessage
-
 from sqlmodel import Session
 
 from app.community.inquiries import owners_of
 from app.config import Settings
-from app.db import after_commit
-from app.mail import build_message, send
+from app.mail import build_message, send_after_commit
 from app.models import GroupAnnouncement, GroupJoinRequest, Organization, User, WorkingGroup
-
-log = logging.getLogger("qmarket.groups")
-
-
-def _send_after_commit(session: Session, settings: Settings, messages: list[EmailMessage], what: str) -> None:
-    def deliver() -> None:
-        for message in messages:
-            try:
-                send(settings, message)
-            except Exception:  # what was decided or posted stands and shows on the site; the mail is a courtesy
-                log.exception("%s: a message to %s failed", what, message["To"])
-
-    after_commit(session, deliver)
-
 
 def decision(session: Session, settings: Settings, *, base_url: str, group: WorkingGroup, org: Organization,
              join: GroupJoinRequest) -> None:
@@ -42,7 +24,7 @@ def decision(session: Session, settings: Settings, *, base_url: str, group: Work
         body = (f"{org.name} is now a member of the working group {group.name}.\n"
                 f"{org.name_zh or org.name} 已成为工作组“{name_zh}”的成员。\n\n{link}\n")
     messages = [build_message(to=owner.email, subject=subject, body=body) for owner in owners_of(session, org)]
-    _send_after_commit(session, settings, messages, f"group join request {join.id}")
+    send_after_commit(session, settings, messages, what=f"group join request {join.id}")
 
 
 def announcement(session: Session, settings: Settings, *, base_url: str, group: WorkingGroup,
@@ -54,4 +36,4 @@ def announcement(session: Session, settings: Settings, *, base_url: str, group: 
             f"You receive it because your organisation is a member. Stop these mails / 退订工作组邮件: {prefs}\n")
     subject = f"[{group.name}] {post.title}"
     messages = [build_message(to=person.email, subject=subject, body=body) for person in recipients]
-    _send_after_commit(session, settings, messages, f"group announcement {post.id}")
+    send_after_commit(session, settings, messages, what=f"group announcement {post.id}")

@@ -9,13 +9,12 @@ from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from app.db import after_commit
 from app.deps import CurrentUser, SessionDep, SettingsDep
 from app.errors import Conflict, FieldError, Invalid, by_field
 from app.i18n import N_
 from app.jobs.moderation import EDITABLE, close_job, create_job, get_org_job, org_jobs, submit_job, update_job
 from app.jobs.schemas import JobIn
-from app.mail import build_message, send
+from app.mail import build_message, send_after_commit
 from app.models import Job, Organization
 from app.models.states import JOB, JobStatus
 from app.models.vocab import EmploymentType, JobFunction, SalaryPeriod, Workplace
@@ -152,7 +151,7 @@ def submit(request: Request, session: SessionDep, settings: SettingsDep, user: C
             subject=f"QMarket: job to review / 待审核职位 — {job.title}",
             body=f"{org.name} submitted “{job.title}” for review.{warning}\n\n{link}\n",
         )
-        after_commit(session, lambda: send(settings, message))
+        send_after_commit(session, settings, [message], what=f"job {job.id} to review")
     return _to_list(org.slug, "submitted")
 
 

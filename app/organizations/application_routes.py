@@ -8,12 +8,11 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.config import Settings
-from app.db import after_commit
 from app.request_context import client_ip
 from app.deps import CurrentUser, SessionDep, SettingsDep, StaffUser
 from app.errors import FieldError, Invalid, by_field
 from app.i18n import N_
-from app.mail import build_message, send
+from app.mail import build_message, send_after_commit
 from app.models import Organization
 from app.models.vocab import MembershipLevel, OrgType
 from app.organizations.applications import (
@@ -93,7 +92,7 @@ def applications_queue(request: Request, session: SessionDep, staff: StaffUser) 
 def _tell_applicants(session: Session, settings: Settings, org: Organization, *, subject: str, body: str) -> None:
     for user in applicants(session, org):
         message = build_message(to=user.email, subject=subject, body=body)
-        after_commit(session, lambda message=message: send(settings, message))
+        send_after_commit(session, settings, [message], what=f"application of {org.slug}")
 
 
 def _approved_text(org: Organization, base: str) -> str:

@@ -7,11 +7,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.db import after_commit
 from app.deps import CurrentUser, SessionDep, SettingsDep
 from app.errors import FieldError, Forbidden, Invalid, by_field
 from app.i18n import N_
-from app.mail import build_message, send
+from app.mail import build_message, send_after_commit
 from app.models import Organization, User
 from app.models.vocab import MemberRole
 from app.organizations.access import workspace_org
@@ -79,7 +78,7 @@ def invite(request: Request, session: SessionDep, settings: SettingsDep, user: C
               f"请用本邮箱地址登录（或注册）后，在 {days} 天内打开以下链接：\n{link}\n\n"
               "If you did not expect this, ignore this message. 如非预期，请忽略本邮件。\n"),
     )
-    after_commit(session, lambda: send(settings, message))
+    send_after_commit(session, settings, [message], what=f"invitation to {org.slug}")
     return RedirectResponse(f"/account/orgs/{org.slug}/members?done=invited", status_code=303)
 
 

@@ -14,8 +14,8 @@ from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.db import after_commit, unit_of_work
-from app.mail import build_message, send, site_url
+from app.db import unit_of_work
+from app.mail import build_message, send_after_commit, site_url
 from app.models import Listing, Membership, Organization, User
 from app.models.base import utcnow
 from app.models.states import ListingStatus, OrgStatus
@@ -113,7 +113,7 @@ def send_confirmation_reminders(
         report.reminded.extend(listing.id for listing in listings)
         for address in _owners(session, org):
             message = _message(address, org, listings, period=now - stale_after, base_url=base_url)
-            after_commit(session, lambda message=message: send(settings, message))
+            send_after_commit(session, settings, [message], what=f"listing reminder for {org.slug}")
             report.mails += 1
     just_expired = session.exec(
         _published_of_active_orgs()
