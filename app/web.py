@@ -1,6 +1,6 @@
 """Rendering pages: Jinja2 templates, the whole page or one block of it for htmx, in the reader's language."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -30,6 +30,9 @@ from app.security.sessions import resolve
 from app.stale_links import dropped_filters
 
 BEIJING = ZoneInfo("Asia/Shanghai")
+# The `updated` of an empty feed (and a calendar's stamp with no event): a fixed time, not the clock, so that
+# the same feed is the same bytes and its ETag holds (app/http_cache.py).
+FEED_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 environment = Environment(
     loader=FileSystemLoader(PROJECT_ROOT / "templates"),

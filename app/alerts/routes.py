@@ -16,7 +16,7 @@ from app.errors import NotFound
 from app.i18n import N_
 from app.models.base import utcnow
 from app.search.schemas import SearchUnavailable
-from app.web import render, request_language
+from app.web import FEED_EPOCH, render, request_language
 
 router = APIRouter()
 SearchId = Annotated[int, Path(ge=1, le=2**62)]
@@ -95,7 +95,7 @@ async def feed(request: Request, session: SessionDep, settings: SettingsDep, sea
         "search": search, "rows": rows,
         "feed_id": f"{base_url}/account/searches/{search.id}/feed.xml?token={token}&lang={search.language}",
         "page_url": f"{base_url}{search.path}{'?' + search.query if search.query else ''}",
-        "updated": max((row.published_at for row in rows), default=None) or now,
+        "updated": max((row.published_at for row in rows), default=FEED_EPOCH),
         "atom_date": lambda value: value.replace(microsecond=0).isoformat(),
     }
     response = render(request, "saved_search_feed.xml", context)

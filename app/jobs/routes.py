@@ -17,7 +17,7 @@ from app.models.vocab import EmploymentType, JobFunction, OrgType, Region, Workp
 from app.search.backend import SearchDep
 from app.search.schemas import MAX_PAGE, SearchUnavailable
 from app.validation import CountryCode
-from app.web import country_name, is_htmx, localized, render, request_language, salary_range
+from app.web import FEED_EPOCH, country_name, is_htmx, localized, render, request_language, salary_range
 
 router = APIRouter(tags=["jobs"])
 
@@ -148,7 +148,7 @@ async def _feed(request: Request, session, backend, *, filters: JobFilters, q: s
         "q": q,
         "feed_id": f"{base_url}{path}/feed.xml{query}",
         "page_url": f"{base_url}{path}{query}",
-        "updated": max((row.job.published_at for row in board.rows), default=None) or utcnow(),
+        "updated": max((row.job.published_at for row in board.rows), default=FEED_EPOCH),
         "atom_date": lambda value: value.replace(microsecond=0).isoformat(),
         "filter_labels": [
             country_name(value, language) if name == "country" else label(value, language)

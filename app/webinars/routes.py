@@ -1,6 +1,6 @@
 """Pages of the monthly member webinars, and their calendar (iCalendar) files."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -14,7 +14,7 @@ from app.mail import send_after_commit
 from app.models import User, Webinar, WorkingGroup
 from app.models.base import utcnow
 from app.pagination import Pagination
-from app.web import localized, render, request_language
+from app.web import FEED_EPOCH, localized, render, request_language
 from app.webinars import mails, registration, service
 from app.webinars.ical import CalendarEvent, markdown_to_text, serialize_calendar
 from app.webinars.proposal_routes import router as proposal_router
@@ -44,9 +44,11 @@ def webinars_calendar(request: Request, session: SessionDep) -> Response:
     """Every upcoming webinar: a calendar to subscribe to."""
     now = utcnow()
     language = request_language(request)
-    events = [_event(request, w, language) for w in service.upcoming_webinars(session, now=now)]
+    webinars_shown = service.upcoming_webinars(session, now=now)
+    events = [_event(request, w, language) for w in webinars_shown]
     name = translations(language).gettext("QMarket member webinars")
-    return _calendar_response(serialize_calendar(events, stamp=now, name=name), "qmarket-webinars.ics")
+    return _calendar_response(serialize_calendar(events, stamp=_stamp(webinars_shown), name=name),
+                              "qmarket-webinars.ics")
 
 
 RECORDINGS_IN_FEED = 50
@@ -59,7 +61,7 @@ def recordings_feed(request: Request, session: SessionDep) -> Response:
     past, _ = service.past_webinars(session, now=utcnow(), offset=0, limit=RECORDINGS_IN_FEED, recorded_only=True)
     cards = service.webinar_cards(session, webinars=past)
     context = {"cards": cards, "base_url": str(request.base_url).rstrip("/"),
-               "updated": max((w.starts_at for w in past), default=None) or utcnow(),
+               "updated": max((w.starts_at for w in past), default=FEED_EPOCH),
                "atom_date": lambda value: value.replace(microsecond=0).isoformat()}
     response = render(request, "webinars_feed.xml", context)
     response.headers["content-type"] = ATOM
@@ -72,7 +74,8 @@ def webinar_calendar(request: Request, session: SessionDep, slug: str) -> Respon
     """One webinar, for "add to calendar"."""
     webinar = _webinar_or_404(session, slug)
     event = _event(request, webinar, request_language(request))
-    return _calendar_response(serialize_calendar([event], stamp=utcnow()), f"{webinar.slug}.ics", download=True)
+    return _calendar_response(serialize_calendar([event], stamp=_stamp([webinar])), f"{webinar.slug}.ics",
+                              download=True)
 
 
 @router.get("/webinars/{slug}", response_class=HTMLResponse)
@@ -177,6 +180,12 @@ def _event_ld(request: Request, card: service.WebinarCard, language: str) -> dic
         ],
         "organizer": {"@type": "Organization", "name": translations(language).gettext("QMarket"), "url": base_url},
     }
+
+
+def _stamp(webinars: list[Webinar]) -> datetime:
+    """DTSTAMP from the data, not the clock: the same calendar is the same bytes, so its ETag holds and a
+    subscribed calendar app's conditional request gets a 304."""
+    return max((w.created_at for w in webinars), default=FEED_EPOCH)
 
 
 def _calendar_response(body: str, filename: str, *, download: bool = False) -> Response:

@@ -330,3 +330,24 @@ def test_a_group_without_visible_members(client, group_world):
 def test_unknown_group_is_404(client):
     response = client.get("/groups/no-such-group?lang=zh")
     assert response.status_code == 404 and "页面不存在" in response.text
+
+
+def test_the_calendar_is_the_same_bytes_until_its_webinars_change(client, engine, monkeypatch):
+    """DTSTAMP comes from the data, so a subscribed calendar's conditional request gets a 304."""
+    from datetime import timedelta
+
+    import app.webinars.routes as routes
+    from app.db import unit_of_work
+    from app.models.base import utcnow
+    from tests.factories import make_webinar
+
+    with unit_of_work(engine) as session:
+        make_webinar(session, days_from_now=5)
+    first = client.get("/webinars.ics")
+    later = utcnow() + timedelta(seconds=3)
+    monkeypatch.setattr(routes, "utcnow", lambda: later)  # a request a few seconds on
+    again = client.get("/webinars.ics", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    with unit_of_work(engine) as session:
+        make_webinar(session, days_from_now=9, title="A new session")
+    assert client.get("/webinars.ics", headers={"If-None-Match": first.headers["etag"]}).status_code == 200
